@@ -1,0 +1,46 @@
+//! Per-execution settings a backend hands the engine: where logs go and, in tests, which
+//! steps are mocked.
+
+use crate::logger::{JsonLinesSink, LogSink};
+use crate::wire::ErrorObject;
+use std::sync::Arc;
+
+/// A canned outcome for a step, used instead of running its body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MockOutcome {
+    /// The step returns this JSON value.
+    Succeed(serde_json::Value),
+    /// The step body fails with this error (the retry strategy still applies).
+    Fail(ErrorObject),
+}
+
+/// Lets a test runner replace step bodies by name.
+pub trait StepInterceptor: Send + Sync {
+    /// The outcome to use for attempt `attempt` (1-based) of the step named `name`, or `None`
+    /// to run the real body.
+    fn intercept(&self, name: Option<&str>, attempt: u32) -> Option<MockOutcome>;
+}
+
+/// Settings for one execution.
+#[derive(Clone)]
+pub struct ExecutionConfig {
+    /// Where replay-aware log records go (default: JSON lines on standard output, as Lambda
+    /// and CloudWatch expect).
+    pub log_sink: Arc<dyn LogSink>,
+    /// Step mocks (test runner only).
+    pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
+}
+
+impl Default for ExecutionConfig {
+    fn default() -> Self {
+        ExecutionConfig { log_sink: Arc::new(JsonLinesSink), step_interceptor: None }
+    }
+}
+
+impl std::fmt::Debug for ExecutionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecutionConfig")
+            .field("step_interceptor", &self.step_interceptor.is_some())
+            .finish_non_exhaustive()
+    }
+}

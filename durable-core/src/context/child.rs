@@ -1,0 +1,171 @@
+//! `ctx.run_in_child_context(..)`: a named group of operations with its own id space
+//! (PROTOCOL.md §4.8, §4.9).
+//!
+//! Sequence: CONTEXT `START` (not awaited), the children, then `SUCCEED{Payload}` or
+//! `FAIL{Error}` (awaited). A completed child replays from its stored result without running
+//! its body. A result above 256 KiB is not stored: the context succeeds with
+//! `ReplayChildren`, and replays re-run the body against its children's records to rebuild it.
+
+use super::{ContextMode, DurableContext, Name};
+use crate::checkpoint::BoxFuture;
+use crate::error::DurableError;
+use crate::execution::{Execution, OpIdentity};
+use crate::limits::{CHILD_RESULT_INLINE_BYTES, MAX_OPERATION_PAYLOAD_BYTES};
+use crate::serdes::{JsonSerdes, Serdes, SerdesContext};
+use crate::wire::{sub_type, ContextOptions, OperationAction, OperationStatus, OperationType};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::{Future, IntoFuture};
+use std::sync::Arc;
+
+type Summary<T> = Arc<dyn Fn(&T) -> String + Send + Sync>;
+
+/// A child context, created by [`DurableContext::run_in_child_context`].
+#[must_use = "a child context does nothing until it is awaited"]
+pub struct ChildContext<T, F> {
+    ctx: DurableContext,
+    op: OpIdentity,
+    body: F,
+    serdes: Option<Arc<dyn Serdes<T>>>,
+    summary: Option<Summary<T>>,
+}
+
+impl DurableContext {
+    /// Runs `body` in a child context named `name`. The child's operations are recorded
+    /// under it; once it completes, replays return its result without running the body.
+    pub fn run_in_child_context<T, F, Fut>(&self, name: impl Into<Name>, body: F) -> ChildContext<T, F>
+    where
+        F: FnOnce(DurableContext) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
+        T: Serialize + DeserializeOwned + Send + 'static,
+    {
+        self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, body)
+    }
+
+    pub(crate) fn child_with_sub_type<T, F>(
+        &self,
+        name: impl Into<Name>,
+        sub_type: &'static str,
+        body: F,
+    ) -> ChildContext<T, F> {
+        ChildContext {
+            op: self.new_op(OperationType::Context, sub_type, name.into()),
+            ctx: self.clone(),
+            body,
+            serdes: None,
+            summary: None,
+        }
+    }
+}
+
+impl<T, F> ChildContext<T, F> {
+    /// Serializes the result with `serdes` instead of JSON.
+    pub fn serdes(mut self, serdes: impl Serdes<T> + 'static) -> Self {
+        self.serdes = Some(Arc::new(serdes));
+        self
+    }
+
+    /// The payload stored instead of a result above 256 KiB (default: empty).
+    pub fn summary(mut self, summary: impl Fn(&T) -> String + Send + Sync + 'static) -> Self {
+        self.summary = Some(Arc::new(summary));
+        self
+    }
+}
+
+impl<T, F, Fut> IntoFuture for ChildContext<T, F>
+where
+    F: FnOnce(DurableContext) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
+    T: Serialize + DeserializeOwned + Send + 'static,
+{
+    type Output = Result<T, DurableError>;
+    type IntoFuture = BoxFuture<'static, Result<T, DurableError>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(run(self))
+    }
+}
+
+async fn run<T, F, Fut>(child: ChildContext<T, F>) -> Result<T, DurableError>
+where
+    F: FnOnce(DurableContext) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
+    T: Serialize + DeserializeOwned + Send + 'static,
+{
+    let ChildContext { ctx, op, body, serdes, summary } = child;
+    let exec = ctx.exec().clone();
+    let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
+    let record = exec.lookup(&op)?;
+    if ctx.inner.mode == ContextMode::ReplaySucceeded && !record.as_ref().is_some_and(|r| r.status.is_terminal()) {
+        return Err(super::step::missing_in_replay(&exec, &op));
+    }
+    match record.as_ref().map(|r| r.status) {
+        Some(OperationStatus::Succeeded) => {
+            let details = record.as_ref().and_then(|r| r.context_details.clone()).unwrap_or_default();
+            if details.replay_children == Some(true) {
+                // Rebuild the large result from the children's records; nothing is written.
+                return body(ctx.child(&op, ContextMode::ReplaySucceeded)).await;
+            }
+            return decode(&exec, &op, &*serdes, details.result.as_deref());
+        }
+        Some(OperationStatus::Started) => {}
+        None => {
+            exec.enqueue(op.update(OperationAction::Start))?;
+        }
+        Some(_) => {
+            let error = record
+                .as_ref()
+                .and_then(|r| r.error().cloned())
+                .unwrap_or_else(|| crate::wire::ErrorObject::new("ChildContextError", "child context failed"));
+            return Err(DurableError::ChildContextFailed { name: op.name.clone(), error });
+        }
+    }
+
+    let outcome = body(ctx.child(&op, ctx.inner.mode)).await;
+    if let Some(fatal) = exec.fatal() {
+        // Suspension, non-determinism, checkpoint failure: the child did not finish; record
+        // nothing so the next invocation resumes it.
+        return Err(fatal);
+    }
+    match outcome {
+        Ok(value) => {
+            let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
+            let payload = serdes
+                .serialize(&value, cx)
+                .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))?;
+            let mut update = op.update(OperationAction::Succeed);
+            if payload.len() > CHILD_RESULT_INLINE_BYTES {
+                let stored = summary.as_ref().map(|s| s(&value)).unwrap_or_default();
+                if stored.len() > MAX_OPERATION_PAYLOAD_BYTES {
+                    return Err(exec.set_fatal(DurableError::PayloadTooLarge {
+                        operation: format!("summary of child context {}", op.label()),
+                        size: stored.len(),
+                        limit: MAX_OPERATION_PAYLOAD_BYTES,
+                    }));
+                }
+                update.payload = Some(stored);
+                update.context_options = Some(ContextOptions { replay_children: Some(true) });
+                exec.checkpoint(update).await?;
+                return Ok(value);
+            }
+            update.payload = Some(payload.clone());
+            exec.checkpoint(update).await?;
+            decode(&exec, &op, &*serdes, Some(&payload))
+        }
+        Err(error) if error.is_fatal() => Err(error),
+        Err(error) => {
+            let object = error.error_object();
+            let mut update = op.update(OperationAction::Fail);
+            update.error = Some(object.clone());
+            exec.checkpoint(update).await?;
+            Err(DurableError::ChildContextFailed { name: op.name.clone(), error: object })
+        }
+    }
+}
+
+fn decode<T>(exec: &Execution, op: &OpIdentity, serdes: &dyn Serdes<T>, payload: Option<&str>) -> Result<T, DurableError> {
+    let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
+    serdes
+        .deserialize(payload, cx)
+        .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))
+}

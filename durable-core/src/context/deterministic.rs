@@ -1,0 +1,56 @@
+//! Deterministic stand-ins for the clock and randomness: each value is produced once, in a
+//! step, and replayed from its checkpoint afterwards, so workflow code that branches on it
+//! takes the same path on every replay.
+
+use super::DurableContext;
+use crate::error::DurableError;
+use crate::retry::RetryPresets;
+use std::convert::Infallible;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+impl DurableContext {
+    /// The current time, recorded once (a step named `now`).
+    pub async fn now(&self) -> Result<SystemTime, DurableError> {
+        let millis: u64 = self
+            .step("now", |_| async {
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+                Ok::<_, Infallible>(u64::try_from(now.as_millis()).unwrap_or(u64::MAX))
+            })
+            .retry(RetryPresets::none())
+            .await?;
+        Ok(UNIX_EPOCH + Duration::from_millis(millis))
+    }
+
+    /// A random `u64`, recorded once (a step named `random`).
+    pub async fn random_u64(&self) -> Result<u64, DurableError> {
+        self.step("random", |_| async { Ok::<_, Infallible>(fastrand::u64(..)) })
+            .retry(RetryPresets::none())
+            .await
+    }
+
+    /// A random version-4 UUID, recorded once (a step named `uuid`).
+    pub async fn uuid(&self) -> Result<String, DurableError> {
+        self.step("uuid", |_| async { Ok::<_, Infallible>(uuid_v4(fastrand::u128(..))) })
+            .retry(RetryPresets::none())
+            .await
+    }
+}
+
+/// Formats 128 random bits as a version-4, variant-1 UUID.
+fn uuid_v4(bits: u128) -> String {
+    let b = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+    let h = format!("{b:032x}");
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uuid_shape() {
+        let u = super::uuid_v4(u128::MAX);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+        assert_eq!(super::uuid_v4(0), "00000000-0000-4000-8000-000000000000");
+    }
+}

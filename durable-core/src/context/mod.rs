@@ -1,0 +1,171 @@
+//! [`DurableContext`]: the handle workflow code uses to perform durable operations.
+//!
+//! Every operation takes its id when it is *created* (the call to `ctx.step(..)`,
+//! `ctx.wait(..)`, ...), from a counter of its context, so the ids do not depend on the order
+//! in which concurrently awaited operations are polled.
+
+mod child;
+mod deterministic;
+mod step;
+mod wait;
+
+pub use child::ChildContext;
+pub use step::{Step, StepContext, StepSemantics};
+pub use wait::Wait;
+
+use crate::execution::{Execution, OpIdentity};
+use crate::id::OperationPath;
+use crate::logger::Logger;
+use crate::wire::OperationType;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// An operation's optional user-facing name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Name(pub Option<String>);
+
+impl Name {
+    /// No name.
+    pub fn none() -> Self {
+        Name(None)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(Some(s.to_owned()))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(Some(s))
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Self {
+        Name(Some(s.clone()))
+    }
+}
+
+impl From<Option<String>> for Name {
+    fn from(s: Option<String>) -> Self {
+        Name(s)
+    }
+}
+
+impl From<Option<&str>> for Name {
+    fn from(s: Option<&str>) -> Self {
+        Name(s.map(str::to_owned))
+    }
+}
+
+impl From<()> for Name {
+    fn from((): ()) -> Self {
+        Name(None)
+    }
+}
+
+/// How a context's operations are replayed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContextMode {
+    /// Normal: replay what history holds, run the rest live.
+    Normal,
+    /// Rebuilding the result of a child context that succeeded with `ReplayChildren`: every
+    /// operation must already be terminal, and nothing is checkpointed.
+    ReplaySucceeded,
+}
+
+pub(crate) struct ContextInner {
+    pub exec: Arc<Execution>,
+    /// Path of the CONTEXT operation this context belongs to (`None` = root).
+    pub path: Option<OperationPath>,
+    /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
+    pub parent_id: Option<String>,
+    pub name: Option<String>,
+    pub counter: AtomicU64,
+    pub mode: ContextMode,
+}
+
+/// The handle workflow code performs durable operations with. Cheap to clone; clones share
+/// the same operation counter.
+#[derive(Clone)]
+pub struct DurableContext {
+    pub(crate) inner: Arc<ContextInner>,
+}
+
+impl std::fmt::Debug for DurableContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DurableContext")
+            .field("execution_arn", &self.inner.exec.arn)
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+impl DurableContext {
+    pub(crate) fn root(exec: Arc<Execution>) -> Self {
+        DurableContext {
+            inner: Arc::new(ContextInner {
+                exec,
+                path: None,
+                parent_id: None,
+                name: None,
+                counter: AtomicU64::new(0),
+                mode: ContextMode::Normal,
+            }),
+        }
+    }
+
+    pub(crate) fn child(&self, op: &OpIdentity, mode: ContextMode) -> Self {
+        DurableContext {
+            inner: Arc::new(ContextInner {
+                exec: self.inner.exec.clone(),
+                path: Some(op.path.clone()),
+                parent_id: Some(op.id.clone()),
+                name: op.name.clone(),
+                counter: AtomicU64::new(0),
+                mode,
+            }),
+        }
+    }
+
+    /// Allocates the next operation of this context.
+    pub(crate) fn new_op(&self, op_type: OperationType, sub_type: &'static str, name: Name) -> OpIdentity {
+        let n = self.inner.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let path = OperationPath::child(self.inner.path.as_ref(), n);
+        OpIdentity {
+            id: path.wire_id(),
+            path,
+            parent_id: self.inner.parent_id.clone(),
+            name: name.0,
+            op_type,
+            sub_type,
+        }
+    }
+
+    pub(crate) fn exec(&self) -> &Arc<Execution> {
+        &self.inner.exec
+    }
+
+    /// The execution's ARN.
+    pub fn execution_arn(&self) -> &str {
+        &self.inner.exec.arn
+    }
+
+    /// Whether the code is currently re-running operations recorded in history.
+    pub fn is_replaying(&self) -> bool {
+        self.inner.exec.is_replaying()
+    }
+
+    /// A replay-aware logger: records written while replaying are dropped.
+    pub fn logger(&self) -> Logger {
+        Logger::new(
+            self.inner.exec.clone(),
+            self.inner.parent_id.clone(),
+            self.inner.name.clone(),
+            None,
+        )
+    }
+}

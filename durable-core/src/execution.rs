@@ -1,0 +1,400 @@
+//! The state one invocation shares between the workflow's durable futures and the driver:
+//! recorded operations, the checkpoint queue with its acknowledgements, and the counters that
+//! tell the driver when the workflow can only make progress after a suspension.
+//!
+//! Everything runs in one task, so a `std::sync::Mutex` (never held across an await) is
+//! enough; durable futures park by registering the task's waker and are woken whenever the
+//! state changes (a checkpoint acknowledged, operations merged, a fatal error).
+
+use crate::checkpoint::CheckpointClient;
+use crate::config::ExecutionConfig;
+use crate::error::{describe, DurableError, NonDeterminism};
+use crate::id::OperationPath;
+use crate::wire::{
+    CheckpointResponse, ContextDetails, EpochMillis, Operation, OperationAction, OperationStatus,
+    OperationType, OperationUpdate, StepDetails,
+};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+
+/// Identity of one operation as the code creates it.
+#[derive(Clone, Debug)]
+pub(crate) struct OpIdentity {
+    pub path: OperationPath,
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: Option<String>,
+    pub op_type: OperationType,
+    pub sub_type: &'static str,
+}
+
+impl OpIdentity {
+    /// An update for this operation carrying all identity fields (the SDKs resend name,
+    /// sub-type and parent on every update).
+    pub fn update(&self, action: OperationAction) -> OperationUpdate {
+        let mut u = OperationUpdate::new(self.id.clone(), self.op_type, action);
+        u.parent_id = self.parent_id.clone();
+        u.name = self.name.clone();
+        u.sub_type = Some(self.sub_type.to_owned());
+        u
+    }
+
+    /// A label for error messages.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => format!("`{n}` ({})", self.path),
+            None => format!("at position {}", self.path),
+        }
+    }
+}
+
+pub(crate) struct State {
+    pub ops: HashMap<String, Operation>,
+    pub token: Option<String>,
+    pub queue: VecDeque<(u64, OperationUpdate)>,
+    next_seq: u64,
+    acked_seq: u64,
+    /// Step bodies currently executing user code.
+    pub running: usize,
+    /// Durable futures parked until the service changes an operation.
+    pub blocked: usize,
+    waiters: Vec<Waker>,
+    pub fatal: Option<DurableError>,
+    /// True while the code is re-running operations that history already holds.
+    pub replaying: bool,
+    /// The service revoked the token or the execution completed: no more checkpoints.
+    pub closed: bool,
+}
+
+/// One invocation's shared engine state.
+pub(crate) struct Execution {
+    pub arn: String,
+    pub client: Arc<dyn CheckpointClient>,
+    pub config: ExecutionConfig,
+    state: Mutex<State>,
+}
+
+impl Execution {
+    pub fn new(
+        arn: String,
+        token: String,
+        operations: Vec<Operation>,
+        client: Arc<dyn CheckpointClient>,
+        config: ExecutionConfig,
+    ) -> Self {
+        let replaying = operations.iter().any(|o| o.operation_type != OperationType::Execution);
+        let ops = operations.into_iter().map(|o| (o.id.clone(), o)).collect();
+        Execution {
+            arn,
+            client,
+            config,
+            state: Mutex::new(State {
+                ops,
+                token: Some(token),
+                queue: VecDeque::new(),
+                next_seq: 1,
+                acked_seq: 0,
+                running: 0,
+                blocked: 0,
+                waiters: Vec::new(),
+                fatal: None,
+                replaying,
+                closed: false,
+            }),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A poisoned lock means a panic while holding it; the data is a plain map and queue
+        // whose invariants hold between statements, so carrying on is sound.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a fatal error (the first one wins) and wakes every parked future.
+    pub fn set_fatal(&self, error: DurableError) -> DurableError {
+        let mut st = self.lock();
+        if st.fatal.is_none() {
+            st.fatal = Some(error.clone());
+        }
+        wake_all(&mut st);
+        error
+    }
+
+    pub fn fatal(&self) -> Option<DurableError> {
+        self.lock().fatal.clone()
+    }
+
+    pub fn is_replaying(&self) -> bool {
+        self.lock().replaying
+    }
+
+    /// Looks up the record of `op`, checking that history recorded the same kind of operation
+    /// at that position. A mismatch is fatal.
+    pub fn lookup(&self, op: &OpIdentity) -> Result<Option<Operation>, DurableError> {
+        let mut st = self.lock();
+        if let Some(f) = &st.fatal {
+            return Err(f.clone());
+        }
+        let Some(rec) = st.ops.get(&op.id) else {
+            st.replaying = false;
+            return Ok(None);
+        };
+        let same_name = none_if_empty(rec.name.as_deref()) == none_if_empty(op.name.as_deref());
+        let same_sub = none_if_empty(rec.sub_type.as_deref()) == Some(op.sub_type);
+        let same_parent = rec.parent_id.as_deref() == op.parent_id.as_deref();
+        if rec.operation_type == op.op_type && same_name && same_sub && same_parent {
+            return Ok(Some(rec.clone()));
+        }
+        let error = DurableError::NonDeterministic(Box::new(NonDeterminism {
+            position: op.path.to_string(),
+            id: op.id.clone(),
+            expected: describe(op.op_type, op.name.as_deref(), Some(op.sub_type), op.parent_id.as_deref()),
+            actual: describe(
+                rec.operation_type,
+                rec.name.as_deref(),
+                rec.sub_type.as_deref(),
+                rec.parent_id.as_deref(),
+            ),
+        }));
+        drop(st);
+        Err(self.set_fatal(error))
+    }
+
+    /// Queues an update; returns its sequence number for [`Execution::acknowledged`].
+    pub fn enqueue(&self, update: OperationUpdate) -> Result<u64, DurableError> {
+        let mut st = self.lock();
+        if let Some(f) = &st.fatal {
+            return Err(f.clone());
+        }
+        if st.closed {
+            return Err(DurableError::Suspended);
+        }
+        let seq = st.next_seq;
+        st.next_seq += 1;
+        st.queue.push_back((seq, update));
+        wake_all(&mut st);
+        Ok(seq)
+    }
+
+    /// Resolves once the update with sequence `seq` has been acknowledged by the service.
+    pub async fn acknowledged(&self, seq: u64) -> Result<(), DurableError> {
+        std::future::poll_fn(|cx| {
+            let mut st = self.lock();
+            if st.acked_seq >= seq {
+                return Poll::Ready(Ok(()));
+            }
+            if let Some(f) = &st.fatal {
+                return Poll::Ready(Err(f.clone()));
+            }
+            if st.closed {
+                return Poll::Ready(Err(DurableError::Suspended));
+            }
+            register(&mut st, cx);
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Queues an update and waits for its acknowledgement.
+    pub async fn checkpoint(&self, update: OperationUpdate) -> Result<(), DurableError> {
+        let seq = self.enqueue(update)?;
+        self.acknowledged(seq).await
+    }
+
+    /// Parks until the record of `id` satisfies `ready`. While parked the future counts as
+    /// *blocked*: if nothing else can make progress, the driver suspends the invocation.
+    pub async fn wait_for(
+        &self,
+        id: &str,
+        ready: impl Fn(&Operation) -> bool,
+    ) -> Result<Operation, DurableError> {
+        let mut guard = BlockedGuard { exec: self, counted: false };
+        std::future::poll_fn(|cx| {
+            let mut st = self.lock();
+            if let Some(f) = &st.fatal {
+                return Poll::Ready(Err(f.clone()));
+            }
+            if let Some(op) = st.ops.get(id).filter(|op| ready(op)) {
+                let op = op.clone();
+                if guard.counted {
+                    st.blocked -= 1;
+                    guard.counted = false;
+                }
+                return Poll::Ready(Ok(op));
+            }
+            if !guard.counted {
+                st.blocked += 1;
+                guard.counted = true;
+            }
+            register(&mut st, cx);
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Counts a step body as running for as long as the returned guard lives.
+    pub fn running(&self) -> RunningGuard<'_> {
+        let mut st = self.lock();
+        st.running += 1;
+        st.replaying = false;
+        RunningGuard { exec: self }
+    }
+
+    /// Takes the next batch to send, if no call is in flight and the token is valid.
+    pub fn take_batch(&self) -> Option<(String, u64, Vec<OperationUpdate>)> {
+        let mut st = self.lock();
+        if st.queue.is_empty() || st.closed || st.fatal.is_some() {
+            return None;
+        }
+        let token = st.token.clone()?;
+        let n = crate::checkpoint::batch_len(st.queue.iter().map(|(_, u)| u));
+        let batch: Vec<_> = st.queue.drain(..n).collect();
+        let last = batch.last().map_or(0, |(s, _)| *s);
+        Some((token, last, batch.into_iter().map(|(_, u)| u).collect()))
+    }
+
+    /// Applies a successful checkpoint response: our own updates first (so local state is
+    /// right even if the service omits an operation), then the service's view, which wins.
+    pub fn acknowledge(&self, last_seq: u64, sent: &[OperationUpdate], response: CheckpointResponse) {
+        let now = EpochMillis(crate::clock::now_millis());
+        let mut st = self.lock();
+        for u in sent {
+            apply_locally(&mut st.ops, u, now);
+        }
+        let completed_execution = sent.iter().any(|u| u.operation_type == OperationType::Execution);
+        match response.checkpoint_token {
+            Some(t) => st.token = Some(t),
+            None => {
+                // No token: the execution completed (we sent its EXECUTION update) or the
+                // service revoked the token; either way nothing more may be checkpointed.
+                st.token = None;
+                st.closed = true;
+                let _ = completed_execution;
+            }
+        }
+        if let Some(page) = response.new_execution_state {
+            for op in page.operations {
+                st.ops.insert(op.id.clone(), op);
+            }
+        }
+        st.acked_seq = st.acked_seq.max(last_seq);
+        wake_all(&mut st);
+    }
+
+    /// Merges a page fetched after a checkpoint response announced more.
+    pub fn merge(&self, operations: Vec<Operation>) {
+        let mut st = self.lock();
+        for op in operations {
+            st.ops.insert(op.id.clone(), op);
+        }
+        wake_all(&mut st);
+    }
+
+    pub fn queue_is_idle(&self) -> bool {
+        self.lock().queue.is_empty()
+    }
+}
+
+pub(crate) struct BlockedGuard<'a> {
+    exec: &'a Execution,
+    counted: bool,
+}
+
+impl Drop for BlockedGuard<'_> {
+    fn drop(&mut self) {
+        if self.counted {
+            self.exec.lock().blocked -= 1;
+        }
+    }
+}
+
+pub(crate) struct RunningGuard<'a> {
+    exec: &'a Execution,
+}
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        let mut st = self.exec.lock();
+        st.running -= 1;
+        wake_all(&mut st);
+    }
+}
+
+fn register(st: &mut State, cx: &mut Context<'_>) {
+    if !st.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+        st.waiters.push(cx.waker().clone());
+    }
+}
+
+pub(crate) fn wake_all(st: &mut State) {
+    for w in st.waiters.drain(..) {
+        w.wake();
+    }
+}
+
+fn none_if_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// What the service will have recorded after `u`, for operations the response omits.
+fn apply_locally(ops: &mut HashMap<String, Operation>, u: &OperationUpdate, now: EpochMillis) {
+    if u.operation_type == OperationType::Execution {
+        return;
+    }
+    let op = ops.entry(u.id.clone()).or_insert_with(|| {
+        let mut op = Operation::new(u.id.clone(), u.operation_type, OperationStatus::Started);
+        op.parent_id = u.parent_id.clone();
+        op.name = u.name.clone();
+        op.sub_type = u.sub_type.clone();
+        op.start_timestamp = Some(now);
+        op
+    });
+    match (u.operation_type, u.action) {
+        (OperationType::Step, action) => {
+            let d = op.step_details.get_or_insert_with(StepDetails::default);
+            match action {
+                OperationAction::Start => op.status = OperationStatus::Started,
+                OperationAction::Succeed => {
+                    op.status = OperationStatus::Succeeded;
+                    d.result = u.payload.clone();
+                    d.attempt += 1;
+                }
+                OperationAction::Fail => {
+                    op.status = OperationStatus::Failed;
+                    d.error = u.error.clone();
+                    d.attempt += 1;
+                }
+                OperationAction::Retry => {
+                    op.status = OperationStatus::Pending;
+                    d.error = u.error.clone();
+                    if u.payload.is_some() {
+                        d.result = u.payload.clone();
+                    }
+                    d.attempt += 1;
+                }
+                OperationAction::Cancel => {}
+            }
+        }
+        (OperationType::Context, action) => {
+            let d = op.context_details.get_or_insert_with(ContextDetails::default);
+            match action {
+                OperationAction::Succeed => {
+                    op.status = OperationStatus::Succeeded;
+                    d.result = u.payload.clone();
+                    d.replay_children = u.context_options.as_ref().and_then(|o| o.replay_children);
+                }
+                OperationAction::Fail => {
+                    op.status = OperationStatus::Failed;
+                    d.error = u.error.clone();
+                }
+                _ => {}
+            }
+        }
+        (OperationType::Wait, OperationAction::Cancel) => op.status = OperationStatus::Cancelled,
+        _ => {}
+    }
+    if op.status.is_terminal() && op.end_timestamp.is_none() {
+        op.end_timestamp = Some(now);
+    }
+}

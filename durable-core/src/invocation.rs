@@ -1,0 +1,297 @@
+//! Runs one invocation: load the full state, replay the workflow, checkpoint, and turn the
+//! outcome into the handler response (PROTOCOL.md §1).
+//!
+//! The [`Driver`] polls the workflow future and the checkpoint pump side by side in one task.
+//! Updates queued while the workflow runs go out in batches; the invocation suspends
+//! (`PENDING`) once every update is acknowledged, no step body is running, and at least one
+//! durable future is parked on the service (a wait, a retry timer, a callback).
+
+use crate::checkpoint::{BoxFuture, CheckpointClient};
+use crate::config::ExecutionConfig;
+use crate::context::DurableContext;
+use crate::error::{CheckpointError, DurableError, InvocationError};
+use crate::execution::Execution;
+use crate::limits::MAX_RESPONSE_BYTES;
+use crate::wire::{
+    CheckpointRequest, CheckpointResponse, ErrorObject, InvocationInput, InvocationOutput, OperationAction,
+    OperationType, OperationUpdate,
+};
+use crate::workflow::Workflow;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+/// Runs `workflow` for one invocation `event`, checkpointing through `client`.
+///
+/// Returns the response for the service, or an [`InvocationError`] when the invocation must
+/// be retried (malformed event, retryable checkpoint failure): the Lambda runtime reports it
+/// as a function error and the service re-invokes.
+pub async fn run_invocation<W: Workflow>(
+    workflow: &W,
+    event: InvocationInput,
+    client: Arc<dyn CheckpointClient>,
+    config: ExecutionConfig,
+) -> Result<InvocationOutput, InvocationError> {
+    if event.durable_execution_arn.is_empty() || event.checkpoint_token.is_empty() {
+        return Err(InvocationError::MalformedEvent(
+            "DurableExecutionArn and CheckpointToken are required (is durability configured for this function?)"
+                .into(),
+        ));
+    }
+    let arn = event.durable_execution_arn;
+    let token = event.checkpoint_token;
+    let mut operations = event.initial_execution_state.operations;
+    let mut marker = event.initial_execution_state.next_marker.filter(|m| !m.is_empty());
+    while let Some(m) = marker {
+        let page = client.get_state(&arn, &token, &m).await?;
+        marker = page.next_marker().map(str::to_owned);
+        operations.extend(page.operations);
+    }
+
+    let input_payload = execution_input(&arn, &operations)?;
+    let input: W::Input = match parse_input(input_payload.as_deref()) {
+        Ok(input) => input,
+        Err(message) => {
+            // The same input would fail on every retry: fail the execution, clearly.
+            return Ok(InvocationOutput::failed(ErrorObject::new(
+                "InvalidInputError",
+                format!("the execution input does not match workflow `{}`: {message}", workflow.name()),
+            )));
+        }
+    };
+
+    let exec = Arc::new(Execution::new(arn, token, operations, client, config));
+    let ctx = DurableContext::root(exec.clone());
+    let body = workflow.run(ctx, input);
+    let user: BoxFuture<'static, Result<String, DurableError>> = Box::pin(async move {
+        let output = body.await?;
+        serde_json::to_string(&output)
+            .map_err(|e| DurableError::Serdes { operation: "execution result".into(), message: e.to_string() })
+    });
+    Driver { exec, user: Some(user), finishing: None, in_flight: None }.await
+}
+
+/// The user payload: `ExecutionDetails.InputPayload` of the `EXECUTION` operation, whose id
+/// is the ARN's last `/` segment (falling back to the first `EXECUTION` operation).
+fn execution_input(arn: &str, operations: &[crate::wire::Operation]) -> Result<Option<String>, InvocationError> {
+    let tail = arn.rsplit('/').next().unwrap_or(arn);
+    let exec_op = operations
+        .iter()
+        .find(|o| o.operation_type == OperationType::Execution && o.id == tail)
+        .or_else(|| operations.iter().find(|o| o.operation_type == OperationType::Execution))
+        .ok_or_else(|| InvocationError::MalformedEvent("the state holds no EXECUTION operation".into()))?;
+    Ok(exec_op.execution_details.as_ref().and_then(|d| d.input_payload.clone()))
+}
+
+/// A blank payload reads as `null`, and, if the input type rejects that, as `{}` (what the
+/// reference SDKs pass), so `()`, `Option<T>` and all-default structs accept "no input".
+fn parse_input<I: DeserializeOwned>(payload: Option<&str>) -> Result<I, String> {
+    match payload.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => serde_json::from_str(p).map_err(|e| e.to_string()),
+        None => serde_json::from_str("null")
+            .or_else(|_| serde_json::from_str("{}"))
+            .map_err(|e: serde_json::Error| format!("no input was given and the input type requires one ({e})")),
+    }
+}
+
+type CheckpointCall = BoxFuture<'static, Result<CheckpointResponse, CheckpointError>>;
+
+struct InFlight {
+    last_seq: u64,
+    sent: Vec<OperationUpdate>,
+    call: CheckpointCall,
+    /// Pages still to fetch after the response announced more.
+    paging: Option<BoxFuture<'static, Result<Vec<crate::wire::Operation>, CheckpointError>>>,
+    response: Option<CheckpointResponse>,
+}
+
+/// Drives the workflow and the checkpoint pump to an [`InvocationOutput`].
+struct Driver {
+    exec: Arc<Execution>,
+    user: Option<BoxFuture<'static, Result<String, DurableError>>>,
+    finishing: Option<Result<String, DurableError>>,
+    in_flight: Option<InFlight>,
+}
+
+enum Pump {
+    Progress,
+    Idle,
+    Failed(CheckpointError),
+}
+
+impl Driver {
+    fn pump(&mut self, cx: &mut Context<'_>) -> Pump {
+        if self.in_flight.is_none() {
+            let Some((token, last_seq, sent)) = self.exec.take_batch() else { return Pump::Idle };
+            let request = CheckpointRequest { checkpoint_token: token, client_token: None, updates: sent.clone() };
+            let call = self.exec.client.checkpoint(&self.exec.arn, request);
+            self.in_flight = Some(InFlight { last_seq, sent, call, paging: None, response: None });
+        }
+        let Some(flight) = self.in_flight.as_mut() else { return Pump::Idle };
+        if flight.response.is_none() {
+            match flight.call.as_mut().poll(cx) {
+                Poll::Pending => return Pump::Idle,
+                Poll::Ready(Err(e)) => {
+                    self.in_flight = None;
+                    return Pump::Failed(e);
+                }
+                Poll::Ready(Ok(response)) => {
+                    let more = response
+                        .new_execution_state
+                        .as_ref()
+                        .and_then(|p| p.next_marker())
+                        .map(str::to_owned);
+                    if let (Some(marker), Some(token)) = (more, response.checkpoint_token.clone()) {
+                        flight.paging = Some(fetch_pages(self.exec.clone(), token, marker));
+                    }
+                    flight.response = Some(response);
+                }
+            }
+        }
+        let mut extra = Vec::new();
+        if let Some(paging) = flight.paging.as_mut() {
+            match paging.as_mut().poll(cx) {
+                Poll::Pending => return Pump::Idle,
+                Poll::Ready(Err(e)) => {
+                    self.in_flight = None;
+                    return Pump::Failed(e);
+                }
+                Poll::Ready(Ok(ops)) => extra = ops,
+            }
+        }
+        if let Some(flight) = self.in_flight.take() {
+            let response = flight.response.unwrap_or_default();
+            self.exec.acknowledge(flight.last_seq, &flight.sent, response);
+            if !extra.is_empty() {
+                self.exec.merge(extra);
+            }
+        }
+        Pump::Progress
+    }
+
+    fn idle(&self) -> bool {
+        self.in_flight.is_none() && self.exec.queue_is_idle()
+    }
+
+    /// The response for a finished workflow; large results go through an EXECUTION update.
+    fn finish(&mut self, outcome: Result<String, DurableError>) -> Option<InvocationOutput> {
+        match outcome {
+            Ok(result) if result.len() > MAX_RESPONSE_BYTES => {
+                let id = crate::id::wire_id(&format!("execution-result-{}", crate::clock::now_millis()));
+                let mut update = OperationUpdate::new(id, OperationType::Execution, OperationAction::Succeed);
+                update.payload = Some(result);
+                match self.exec.enqueue(update) {
+                    Ok(_) => {
+                        self.finishing = Some(Ok(String::new()));
+                        None
+                    }
+                    Err(e) => Some(InvocationOutput::failed(e.error_object())),
+                }
+            }
+            Ok(result) => Some(InvocationOutput::succeeded(result)),
+            Err(e) => Some(InvocationOutput::failed(e.error_object())),
+        }
+    }
+}
+
+fn fetch_pages(
+    exec: Arc<Execution>,
+    token: String,
+    marker: String,
+) -> BoxFuture<'static, Result<Vec<crate::wire::Operation>, CheckpointError>> {
+    Box::pin(async move {
+        let mut ops = Vec::new();
+        let mut marker = Some(marker);
+        while let Some(m) = marker {
+            let page = exec.client.get_state(&exec.arn, &token, &m).await?;
+            marker = page.next_marker().map(str::to_owned);
+            ops.extend(page.operations);
+        }
+        Ok(ops)
+    })
+}
+
+impl Future for Driver {
+    type Output = Result<InvocationOutput, InvocationError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        loop {
+            let mut progressed = false;
+            if let Some(user) = this.user.as_mut() {
+                if let Poll::Ready(outcome) = user.as_mut().poll(cx) {
+                    this.user = None;
+                    progressed = true;
+                    if this.exec.fatal().is_none() {
+                        this.finishing = Some(outcome);
+                    }
+                }
+            }
+            match this.pump(cx) {
+                Pump::Progress => progressed = true,
+                Pump::Idle => {}
+                Pump::Failed(e) => {
+                    this.exec.set_fatal(DurableError::Checkpoint(e.clone()));
+                    return Poll::Ready(if e.is_retryable() {
+                        Err(InvocationError::Checkpoint(e))
+                    } else {
+                        Ok(InvocationOutput::failed(DurableError::Checkpoint(e).error_object()))
+                    });
+                }
+            }
+
+            if let Some(fatal) = this.exec.fatal() {
+                // Non-determinism, serdes or validation failure: the execution fails. Updates
+                // already queued (e.g. a finished step) still go out first.
+                if this.idle() || this.exec.lock().closed {
+                    this.user = None;
+                    return Poll::Ready(Ok(InvocationOutput::failed(fatal.error_object())));
+                }
+            } else if let Some(outcome) = this.finishing.take() {
+                if this.idle() {
+                    if this.exec.lock().closed && outcome.as_ref().is_ok_and(|r| r.is_empty()) {
+                        return Poll::Ready(Ok(InvocationOutput::succeeded(String::new())));
+                    }
+                    if let Some(output) = this.finish(outcome) {
+                        return Poll::Ready(Ok(output));
+                    }
+                    continue;
+                }
+                this.finishing = Some(outcome);
+            } else if this.user.is_some() {
+                let st = this.exec.lock();
+                let quiescent = st.running == 0 && st.blocked > 0 && st.queue.is_empty();
+                let revoked = st.closed;
+                drop(st);
+                if revoked || (quiescent && this.in_flight.is_none()) {
+                    this.user = None;
+                    return Poll::Ready(Ok(InvocationOutput::pending()));
+                }
+            }
+            if !progressed {
+                return Poll::Pending;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_input_reads_as_null_then_empty_object() {
+        assert_eq!(parse_input::<Option<u32>>(None).unwrap(), None);
+        assert_eq!(parse_input::<()>(Some("  ")).unwrap(), ());
+        #[derive(serde::Deserialize, Default, PartialEq, Debug)]
+        #[serde(default)]
+        struct Cfg {
+            n: u32,
+        }
+        assert_eq!(parse_input::<Cfg>(None).unwrap(), Cfg::default());
+        assert!(parse_input::<u32>(Some("\"x\"")).is_err());
+        assert!(parse_input::<u32>(None).is_err());
+    }
+}

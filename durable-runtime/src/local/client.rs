@@ -1,0 +1,77 @@
+//! The engine side of the checkpoint seam for the local engine: calls go straight into the
+//! service logic over the store, in process.
+
+use super::clock::Clock;
+use super::service;
+use super::store::{Store, StoreError};
+use durable_core::wire::{CheckpointRequest, CheckpointResponse, EpochMillis, ExecutionStatePage};
+use durable_core::{BoxFuture, CheckpointClient, CheckpointError};
+use std::sync::Arc;
+
+/// [`CheckpointClient`] over a local [`Store`].
+pub(crate) struct LocalClient {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    /// Operations per state page (`None` = everything in one page).
+    pub page_size: Option<usize>,
+}
+
+fn store_error(e: StoreError) -> CheckpointError {
+    match e {
+        StoreError::NotFound(arn) => CheckpointError::terminal("ResourceNotFoundException", format!("no execution {arn}")),
+        other => CheckpointError::retryable("ServiceException", other.to_string()),
+    }
+}
+
+impl CheckpointClient for LocalClient {
+    fn checkpoint(
+        &self,
+        execution_arn: &str,
+        request: CheckpointRequest,
+    ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
+        let now = EpochMillis(self.clock.now_ms());
+        let mut outcome = Err(invalid_arn(execution_arn));
+        let result = self.store.update(execution_arn, &mut |record| {
+            outcome = service::checkpoint(record, &request.checkpoint_token, &request.updates, now);
+        });
+        let response = result.map_err(store_error).and(outcome).map(|(token, operations)| CheckpointResponse {
+            checkpoint_token: token,
+            new_execution_state: Some(ExecutionStatePage { operations, next_marker: None }),
+        });
+        Box::pin(std::future::ready(response))
+    }
+
+    fn get_state(
+        &self,
+        execution_arn: &str,
+        checkpoint_token: &str,
+        marker: &str,
+    ) -> BoxFuture<'static, Result<ExecutionStatePage, CheckpointError>> {
+        let page = self.store.get(execution_arn).map_err(store_error).and_then(|record| {
+            if record.token.as_deref() != Some(checkpoint_token) {
+                return Err(service::invalid("Invalid checkpoint token"));
+            }
+            let start: usize = marker.parse().map_err(|_| service::invalid(format!("invalid marker `{marker}`")))?;
+            Ok(page_of(&record.operations, start, self.page_size))
+        });
+        Box::pin(std::future::ready(page))
+    }
+}
+
+fn invalid_arn(arn: &str) -> CheckpointError {
+    CheckpointError::terminal("ResourceNotFoundException", format!("no execution {arn}"))
+}
+
+/// The page of `operations` starting at index `start`.
+pub(crate) fn page_of(
+    operations: &[durable_core::wire::Operation],
+    start: usize,
+    page_size: Option<usize>,
+) -> ExecutionStatePage {
+    let end = page_size.map_or(operations.len(), |n| (start + n.max(1)).min(operations.len()));
+    let start = start.min(end);
+    ExecutionStatePage {
+        operations: operations[start..end].to_vec(),
+        next_marker: (end < operations.len()).then(|| end.to_string()),
+    }
+}

@@ -1,0 +1,245 @@
+//! The local engine: an in-process implementation of the durable execution service's
+//! semantics (update validation, the operation state machine, token rotation, timers,
+//! re-invocation after suspension, history events), over a [`Store`], with real or virtual
+//! time. It runs the same workflow code as Lambda, through the same engine.
+
+mod client;
+pub mod clock;
+mod service;
+pub mod store;
+
+pub use clock::{Clock, SystemClock, VirtualClock};
+pub use store::{ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
+
+use client::LocalClient;
+use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationStatus};
+use durable_core::{run_invocation, ExecutionConfig, LogSink, StepInterceptor, Workflow};
+use std::sync::Arc;
+
+/// Errors of the local engine itself (not of the workflows it runs).
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The input is not valid JSON.
+    #[error("the input is not valid JSON: {0}")]
+    InvalidInput(String),
+    /// The execution kept being re-invoked without finishing.
+    #[error("execution {arn} did not finish within {limit} invocations")]
+    TooManyInvocations {
+        /// The execution.
+        arn: String,
+        /// The limit.
+        limit: u32,
+    },
+}
+
+/// Settings of a [`LocalEngine`].
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// Operations per state page handed to an invocation (`None` = all in the event).
+    pub page_size: Option<usize>,
+    /// Consecutive failed invocations (crashes) after which the execution fails.
+    pub max_invocation_retries: u32,
+    /// Invocations after which [`LocalEngine::run_to_completion`] gives up.
+    pub max_invocations: u32,
+    /// Where workflow logs go.
+    pub log_sink: Option<Arc<dyn LogSink>>,
+    /// Step mocks (test runner).
+    pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            page_size: None,
+            max_invocation_retries: 3,
+            max_invocations: 100_000,
+            log_sink: None,
+            step_interceptor: None,
+        }
+    }
+}
+
+/// How one invocation ended, as the engine saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InvocationOutcome {
+    /// The handler returned a response with this status.
+    Returned(InvocationStatus),
+    /// The handler failed (error or crash); the service re-invokes.
+    Failed(ErrorObject),
+}
+
+/// The local durable execution service.
+pub struct LocalEngine {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    options: EngineOptions,
+}
+
+impl LocalEngine {
+    /// An engine over `store` with `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, options: EngineOptions) -> Self {
+        LocalEngine { store, clock, options }
+    }
+
+    /// An in-memory engine with virtual time: waits and retry delays are skipped.
+    pub fn in_memory() -> Self {
+        Self::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), EngineOptions::default())
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Creates an execution of `workflow` with `input` (JSON text; `None` = no input).
+    pub fn start_execution(&self, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
+        if let Some(text) = input {
+            serde_json::from_str::<serde_json::Value>(text).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+        }
+        let invocation_id = format!("{:032x}", fastrand::u128(..));
+        let name = format!("{:016x}", fastrand::u64(..));
+        let arn = format!(
+            "arn:aws:lambda:local:000000000000:function:{workflow}:$LATEST/durable-execution/{name}/{invocation_id}"
+        );
+        let now = EpochMillis(self.clock.now_ms());
+        let record = service::new_execution(arn.clone(), workflow.to_owned(), input.map(str::to_owned), now);
+        self.store.create(record)?;
+        Ok(arn)
+    }
+
+    /// Runs one invocation of execution `arn` and records its completion.
+    pub async fn invoke<W: Workflow>(&self, workflow: &Arc<W>, arn: &str) -> Result<InvocationOutcome, EngineError> {
+        let start = EpochMillis(self.clock.now_ms());
+        let page_size = self.options.page_size;
+        let mut event = None;
+        self.store.update(arn, &mut |record| {
+            record.invocations += 1;
+            let token = service::rotate_token(record);
+            let updated: Vec<String> = record.dirty.drain(..).collect();
+            event = Some(InvocationInput {
+                durable_execution_arn: record.arn.clone(),
+                checkpoint_token: token,
+                initial_execution_state: client::page_of(&record.operations, 0, page_size),
+                updated_operation_ids: updated,
+            });
+        })?;
+        let Some(event) = event else { return Err(EngineError::Store(StoreError::NotFound(arn.to_owned()))) };
+        let client = Arc::new(LocalClient { store: self.store.clone(), clock: self.clock.clone(), page_size });
+        let mut config = ExecutionConfig::default();
+        if let Some(sink) = &self.options.log_sink {
+            config.log_sink = sink.clone();
+        }
+        config.step_interceptor = self.options.step_interceptor.clone();
+        let wf = workflow.clone();
+        // A separate task, so a panic in workflow code is a crashed invocation, not ours.
+        let joined = tokio::spawn(async move { run_invocation(&*wf, event, client, config).await }).await;
+        let end = EpochMillis(self.clock.now_ms().max(start.0));
+        let request_id = format!("{:032x}", fastrand::u128(..));
+        let outcome = match joined {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(e)) => Err(ErrorObject::new("Runtime.InvocationError", e.to_string())),
+            Err(join) => Err(ErrorObject::new("Runtime.ExitError", panic_message(join))),
+        };
+        let mut result = InvocationOutcome::Failed(ErrorObject::default());
+        self.store.update(arn, &mut |record| {
+            match &outcome {
+                Ok(output) => {
+                    service::invocation_completed(record, start, end, request_id.clone(), None);
+                    record.failed_invocations = 0;
+                    match output.status {
+                        InvocationStatus::Succeeded => {
+                            // A large result was already recorded by an EXECUTION checkpoint.
+                            let value = output.result.clone().filter(|r| !r.is_empty()).or(record.result.clone());
+                            service::complete(record, ExecutionStatus::Succeeded, value, None, end);
+                        }
+                        InvocationStatus::Failed => {
+                            let error = output.error.clone().or(record.error.clone());
+                            service::complete(record, ExecutionStatus::Failed, None, error, end);
+                        }
+                        InvocationStatus::Pending => {}
+                    }
+                    result = InvocationOutcome::Returned(output.status);
+                }
+                Err(error) => {
+                    service::invocation_completed(record, start, end, request_id.clone(), Some(error.clone()));
+                    record.failed_invocations += 1;
+                    if record.failed_invocations > self.options.max_invocation_retries {
+                        service::complete(record, ExecutionStatus::Failed, None, Some(error.clone()), end);
+                    }
+                    result = InvocationOutcome::Failed(error.clone());
+                }
+            }
+        })?;
+        Ok(result)
+    }
+
+    /// Invokes execution `arn` until it finishes or has nothing left to wait for that this
+    /// engine can deliver by itself (e.g. it waits on a callback), firing timers in between
+    /// (instantly under a virtual clock, by sleeping under the real one).
+    pub async fn run_to_completion<W: Workflow>(&self, workflow: &Arc<W>, arn: &str) -> Result<ExecutionRecord, EngineError> {
+        let mut invocations = 0;
+        loop {
+            let record = self.store.get(arn)?;
+            if record.status.is_terminal() {
+                return Ok(record);
+            }
+            if invocations >= self.options.max_invocations {
+                return Err(EngineError::TooManyInvocations { arn: arn.to_owned(), limit: invocations });
+            }
+            invocations += 1;
+            let outcome = self.invoke(workflow, arn).await?;
+            if matches!(outcome, InvocationOutcome::Failed(_)) {
+                // Lambda retries a failed invocation after a short back-off.
+                self.sleep_until(self.clock.now_ms() + 1000).await;
+                continue;
+            }
+            let record = self.store.get(arn)?;
+            if record.status.is_terminal() {
+                return Ok(record);
+            }
+            let Some(due) = service::next_timer(&record) else { return Ok(record) };
+            self.sleep_until(due.0).await;
+            let now = EpochMillis(self.clock.now_ms());
+            self.store.update(arn, &mut |record| {
+                service::fire_timers(record, now);
+            })?;
+        }
+    }
+
+    /// Starts an execution and runs it to completion.
+    pub async fn run<W: Workflow>(&self, workflow: &Arc<W>, input: Option<&str>) -> Result<ExecutionRecord, EngineError> {
+        let arn = self.start_execution(workflow.name(), input)?;
+        self.run_to_completion(workflow, &arn).await
+    }
+
+    async fn sleep_until(&self, t: i64) {
+        if !self.clock.advance_to(t) {
+            let now = self.clock.now_ms();
+            if t > now {
+                tokio::time::sleep(std::time::Duration::from_millis((t - now) as u64)).await;
+            }
+        }
+    }
+}
+
+fn panic_message(join: tokio::task::JoinError) -> String {
+    if !join.is_panic() {
+        return "the invocation was cancelled".to_owned();
+    }
+    let payload = join.into_panic();
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("the function crashed: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("the function crashed: {s}")
+    } else {
+        "the function crashed".to_owned()
+    }
+}

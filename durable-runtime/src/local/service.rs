@@ -1,0 +1,506 @@
+//! The durable execution service's semantics over an [`ExecutionRecord`] (PROTOCOL.md
+//! §2.2–§2.3): validating and applying checkpoint batches, the operation state machine, token
+//! rotation, timers, and the history events the real service records, in the same order and
+//! with the same `EventId`s.
+
+use super::store::{ExecutionRecord, ExecutionStatus};
+use durable_core::wire::{
+    CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event, EventDetails,
+    EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation, OperationAction,
+    OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails, StepDetails,
+    StepFailedDetails, StepSucceededDetails, WaitDetails, WaitStartedDetails, WaitSucceededDetails,
+};
+use durable_core::{limits, CheckpointError};
+use std::collections::HashSet;
+
+/// A rejected checkpoint, as the service reports it.
+pub(crate) fn invalid(message: impl Into<String>) -> CheckpointError {
+    CheckpointError::terminal("InvalidParameterValueException", message)
+}
+
+/// Creates the record of a new execution with its `EXECUTION` operation and
+/// `ExecutionStarted` event.
+pub(crate) fn new_execution(arn: String, workflow: String, input: Option<String>, now: EpochMillis) -> ExecutionRecord {
+    let exec_id = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
+    let mut op = Operation::new(exec_id.clone(), OperationType::Execution, OperationStatus::Started);
+    op.name = Some(workflow.clone());
+    op.start_timestamp = Some(now);
+    op.execution_details = Some(durable_core::wire::ExecutionDetails { input_payload: input.clone() });
+    let mut record = ExecutionRecord {
+        arn,
+        workflow,
+        status: ExecutionStatus::Running,
+        input: input.clone(),
+        result: None,
+        error: None,
+        start: now,
+        end: None,
+        operations: vec![op],
+        events: Vec::new(),
+        token: None,
+        token_seq: 0,
+        dirty: Vec::new(),
+        invocations: 0,
+        failed_invocations: 0,
+    };
+    push_event(
+        &mut record,
+        now,
+        Some(&exec_id),
+        EventDetails::ExecutionStarted(ExecutionStartedDetails {
+            input: EventPayload::full(input),
+            execution_timeout: None,
+        }),
+    );
+    record
+}
+
+/// Issues a fresh token, invalidating the previous one.
+pub(crate) fn rotate_token(record: &mut ExecutionRecord) -> String {
+    record.token_seq += 1;
+    let token = format!("{}:{}:{:016x}", record.arn, record.token_seq, fastrand::u64(..));
+    record.token = Some(token.clone());
+    token
+}
+
+/// Validates and applies one `CheckpointDurableExecution` call; returns the new token (none
+/// once the execution completed) and the operations changed since the caller last looked.
+pub(crate) fn checkpoint(
+    record: &mut ExecutionRecord,
+    token: &str,
+    updates: &[OperationUpdate],
+    now: EpochMillis,
+) -> Result<(Option<String>, Vec<Operation>), CheckpointError> {
+    if record.token.as_deref() != Some(token) {
+        return Err(invalid("Invalid checkpoint token"));
+    }
+    if record.status.is_terminal() {
+        return Err(invalid(format!("execution {} is already {}", record.arn, record.status.as_str())));
+    }
+    validate(record, updates)?;
+    let mut completed = false;
+    for u in updates {
+        completed |= apply(record, u, now);
+    }
+    let token = if completed { record.token = None; None } else { Some(rotate_token(record)) };
+    Ok((token, take_dirty(record)))
+}
+
+/// The operations changed since the last response, in creation order.
+pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Operation> {
+    let dirty: HashSet<String> = record.dirty.drain(..).collect();
+    record.operations.iter().filter(|o| dirty.contains(&o.id)).cloned().collect()
+}
+
+fn mark_dirty(record: &mut ExecutionRecord, id: &str) {
+    if !record.dirty.iter().any(|d| d == id) {
+        record.dirty.push(id.to_owned());
+    }
+}
+
+/// Checks the whole batch before anything is applied, so a rejected call changes nothing.
+fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(), CheckpointError> {
+    let mut started_here: Vec<(&str, OperationType)> = Vec::new();
+    let mut seen: Vec<(&str, OperationAction)> = Vec::new();
+    for (i, u) in updates.iter().enumerate() {
+        let at = || format!("update {i} ({} {} {})", u.operation_type, u.action.as_str(), u.id);
+        if u.id.is_empty() {
+            return Err(invalid(format!("{}: Id is required", at())));
+        }
+        if let Some(p) = &u.payload {
+            let limit = if u.operation_type == OperationType::Execution {
+                limits::MAX_EXECUTION_PAYLOAD_BYTES
+            } else {
+                limits::MAX_OPERATION_PAYLOAD_BYTES
+            };
+            if p.len() > limit {
+                return Err(invalid(format!("{}: Payload of {} bytes exceeds {limit}", at(), p.len())));
+            }
+        }
+        if let Some(e) = &u.error {
+            if e.encoded_len() > limits::MAX_ERROR_BYTES {
+                return Err(invalid(format!("{}: Error exceeds {} bytes", at(), limits::MAX_ERROR_BYTES)));
+            }
+        }
+        if u.operation_type == OperationType::Execution {
+            if i + 1 != updates.len() {
+                return Err(invalid(format!("{}: the EXECUTION update must be the last of its batch", at())));
+            }
+            match u.action {
+                OperationAction::Succeed if u.error.is_none() => {}
+                OperationAction::Fail if u.payload.is_none() => {}
+                _ => return Err(invalid(format!("{}: EXECUTION takes SUCCEED with a Payload or FAIL with an Error", at()))),
+            }
+            continue;
+        }
+        if let Some(parent) = &u.parent_id {
+            let known = record
+                .operation(parent)
+                .is_some_and(|p| p.operation_type == OperationType::Context)
+                || started_here.iter().any(|(id, t)| id == parent && *t == OperationType::Context);
+            if !known {
+                return Err(invalid(format!("{}: ParentId {parent} is not a known CONTEXT operation", at())));
+            }
+        }
+        let earlier = seen.iter().filter(|(id, _)| *id == u.id).count();
+        if earlier > 0 {
+            let pair_ok = earlier == 1
+                && matches!(u.operation_type, OperationType::Step | OperationType::Context)
+                && seen.iter().any(|(id, a)| *id == u.id && *a == OperationAction::Start)
+                && u.action != OperationAction::Start;
+            if !pair_ok {
+                return Err(invalid(format!("{}: the same operation appears twice in one batch", at())));
+            }
+        }
+        let existing = record.operation(&u.id);
+        if let Some(op) = existing {
+            let same = op.operation_type == u.operation_type
+                && op.sub_type == u.sub_type
+                && op.name == u.name
+                && op.parent_id == u.parent_id;
+            if !same {
+                return Err(invalid(format!(
+                    "{}: Inconsistent operation: stored as {} {:?} {:?} under {:?}",
+                    at(),
+                    op.operation_type,
+                    op.name,
+                    op.sub_type,
+                    op.parent_id
+                )));
+            }
+        }
+        // The status the operation will have when this update applies.
+        let status = if earlier > 0 { Some(OperationStatus::Started) } else { existing.map(|o| o.status) };
+        check_transition(u, status).map_err(|why| invalid(format!("{}: {why}", at())))?;
+        if u.action == OperationAction::Start {
+            started_here.push((&u.id, u.operation_type));
+        }
+        seen.push((&u.id, u.action));
+    }
+    Ok(())
+}
+
+/// The service's state machine: which action is valid from which status.
+fn check_transition(u: &OperationUpdate, status: Option<OperationStatus>) -> Result<(), String> {
+    use OperationAction as A;
+    use OperationStatus as S;
+    let ok = match (u.operation_type, u.action) {
+        (OperationType::Step, A::Start) => matches!(status, None | Some(S::Ready)),
+        (OperationType::Step, A::Succeed) => {
+            if u.error.is_some() {
+                return Err("SUCCEED must not carry an Error".into());
+            }
+            matches!(status, Some(S::Started | S::Ready))
+        }
+        (OperationType::Step, A::Fail) => {
+            if u.payload.is_some() {
+                return Err("FAIL must not carry a Payload".into());
+            }
+            matches!(status, Some(S::Started | S::Ready))
+        }
+        (OperationType::Step, A::Retry) => {
+            if u.step_options.as_ref().and_then(|o| o.next_attempt_delay_seconds).is_none() {
+                return Err("RETRY requires StepOptions.NextAttemptDelaySeconds".into());
+            }
+            if u.error.is_some() && u.payload.is_some() {
+                return Err("RETRY carries an Error or a Payload, not both".into());
+            }
+            matches!(status, Some(S::Started | S::Ready))
+        }
+        (OperationType::Context, A::Start) => status.is_none(),
+        (OperationType::Context, A::Succeed | A::Fail) => status == Some(S::Started),
+        (OperationType::Wait, A::Start) => {
+            let secs = u.wait_options.as_ref().and_then(|o| o.wait_seconds);
+            match secs {
+                Some(s) if (limits::MIN_WAIT_SECONDS..=limits::MAX_WAIT_SECONDS).contains(&u64::from(s)) => {}
+                _ => return Err("WAIT START requires WaitOptions.WaitSeconds between 1 and 31622400".into()),
+            }
+            status.is_none()
+        }
+        (OperationType::Wait, A::Cancel) => status == Some(S::Started),
+        (OperationType::Callback, A::Start) => status.is_none(),
+        (OperationType::ChainedInvoke, A::Start) => {
+            if u.chained_invoke_options.is_none() {
+                return Err("CHAINED_INVOKE START requires ChainedInvokeOptions".into());
+            }
+            status.is_none()
+        }
+        _ => return Err(format!("{} is not a valid action for {}", u.action.as_str(), u.operation_type)),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not valid while the operation is {}",
+            u.action.as_str(),
+            status.map_or("absent", |s| s.as_str())
+        ))
+    }
+}
+
+/// Applies one validated update; returns whether it completed the execution.
+fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) -> bool {
+    use OperationAction as A;
+    if u.operation_type == OperationType::Execution {
+        match u.action {
+            A::Succeed => complete(record, ExecutionStatus::Succeeded, u.payload.clone(), None, now),
+            _ => complete(record, ExecutionStatus::Failed, None, u.error.clone(), now),
+        }
+        return true;
+    }
+    if u.action == A::Start && record.operation(&u.id).is_none() {
+        let mut op = Operation::new(u.id.clone(), u.operation_type, OperationStatus::Started);
+        op.parent_id = u.parent_id.clone();
+        op.name = u.name.clone();
+        op.sub_type = u.sub_type.clone();
+        op.start_timestamp = Some(now);
+        record.operations.push(op);
+    }
+    mark_dirty(record, &u.id);
+    let Some(op) = record.operation_mut(&u.id) else { return false };
+    let details = match (u.operation_type, u.action) {
+        (OperationType::Step, A::Start) => {
+            op.status = OperationStatus::Started;
+            op.step_details.get_or_insert_with(StepDetails::default).next_attempt_timestamp = None;
+            EventDetails::StepStarted(Empty {})
+        }
+        (OperationType::Step, A::Succeed) => {
+            let d = op.step_details.get_or_insert_with(StepDetails::default);
+            d.attempt += 1;
+            d.result = u.payload.clone();
+            d.error = None;
+            let attempt = d.attempt;
+            op.status = OperationStatus::Succeeded;
+            op.end_timestamp = Some(now);
+            EventDetails::StepSucceeded(StepSucceededDetails {
+                result: EventPayload::full(u.payload.clone()),
+                retry_details: (attempt > 1).then_some(RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: None }),
+            })
+        }
+        (OperationType::Step, A::Fail) => {
+            let d = op.step_details.get_or_insert_with(StepDetails::default);
+            d.attempt += 1;
+            d.error = u.error.clone();
+            let attempt = d.attempt;
+            op.status = OperationStatus::Failed;
+            op.end_timestamp = Some(now);
+            EventDetails::StepFailed(StepFailedDetails {
+                error: EventError::full(u.error.clone().unwrap_or_default()),
+                retry_details: RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: None },
+            })
+        }
+        (OperationType::Step, A::Retry) => {
+            let delay = u.step_options.as_ref().and_then(|o| o.next_attempt_delay_seconds).unwrap_or(1);
+            let d = op.step_details.get_or_insert_with(StepDetails::default);
+            d.attempt += 1;
+            d.error = u.error.clone();
+            if u.payload.is_some() {
+                d.result = u.payload.clone();
+            }
+            d.next_attempt_timestamp = Some(now.plus_seconds(i64::from(delay)));
+            let attempt = d.attempt;
+            op.status = OperationStatus::Pending;
+            EventDetails::StepFailed(StepFailedDetails {
+                error: EventError { payload: u.error.clone(), truncated: false },
+                retry_details: RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: Some(delay) },
+            })
+        }
+        (OperationType::Context, A::Start) => EventDetails::ContextStarted(Empty {}),
+        (OperationType::Context, A::Succeed) => {
+            op.status = OperationStatus::Succeeded;
+            op.end_timestamp = Some(now);
+            op.context_details = Some(ContextDetails {
+                replay_children: u.context_options.as_ref().and_then(|o| o.replay_children),
+                result: u.payload.clone(),
+                error: None,
+            });
+            EventDetails::ContextSucceeded(ResultDetails { result: EventPayload::full(u.payload.clone()) })
+        }
+        (OperationType::Context, A::Fail) => {
+            op.status = OperationStatus::Failed;
+            op.end_timestamp = Some(now);
+            op.context_details = Some(ContextDetails { replay_children: None, result: None, error: u.error.clone() });
+            EventDetails::ContextFailed(ErrorDetails { error: u.error.clone().map(EventError::full) })
+        }
+        (OperationType::Wait, A::Start) => {
+            let secs = u.wait_options.as_ref().and_then(|o| o.wait_seconds).unwrap_or(1);
+            let end = now.plus_seconds(i64::from(secs));
+            op.wait_details = Some(WaitDetails { scheduled_end_timestamp: Some(end) });
+            EventDetails::WaitStarted(WaitStartedDetails { duration: u64::from(secs), scheduled_end_timestamp: end })
+        }
+        (OperationType::Wait, A::Cancel) => {
+            op.status = OperationStatus::Cancelled;
+            op.end_timestamp = Some(now);
+            EventDetails::WaitCancelled(ErrorDetails { error: u.error.clone().map(EventError::full) })
+        }
+        (OperationType::Callback, A::Start) => {
+            // Callback ids are minted here; delivery and timeouts belong to the callback API.
+            let id = format!("cb-{:032x}", fastrand::u128(..));
+            op.callback_details = Some(durable_core::wire::CallbackDetails { callback_id: Some(id.clone()), result: None, error: None });
+            let o = u.callback_options.clone().unwrap_or_default();
+            EventDetails::CallbackStarted(CallbackStartedDetails {
+                callback_id: id,
+                heartbeat_timeout: o.heartbeat_timeout_seconds.filter(|s| *s > 0).map(u64::from),
+                timeout: o.timeout_seconds.filter(|s| *s > 0).map(u64::from),
+            })
+        }
+        _ => return false,
+    };
+    let (id, name, sub, parent) = (op.id.clone(), op.name.clone(), op.sub_type.clone(), op.parent_id.clone());
+    push_op_event(record, now, &id, name, sub, parent, details);
+    false
+}
+
+/// Ends the execution.
+pub(crate) fn complete(
+    record: &mut ExecutionRecord,
+    status: ExecutionStatus,
+    result: Option<String>,
+    error: Option<ErrorObject>,
+    now: EpochMillis,
+) {
+    if record.status.is_terminal() {
+        return;
+    }
+    record.status = status;
+    record.result = result.clone();
+    record.error = error.clone();
+    record.end = Some(now);
+    record.token = None;
+    let exec_id = record.operations.first().map(|o| o.id.clone());
+    if let Some(op) = record.operations.first_mut() {
+        op.status = match status {
+            ExecutionStatus::Succeeded => OperationStatus::Succeeded,
+            ExecutionStatus::Failed => OperationStatus::Failed,
+            ExecutionStatus::TimedOut => OperationStatus::TimedOut,
+            ExecutionStatus::Stopped => OperationStatus::Stopped,
+            ExecutionStatus::Running => OperationStatus::Started,
+        };
+        op.end_timestamp = Some(now);
+    }
+    let details = match status {
+        ExecutionStatus::Succeeded => EventDetails::ExecutionSucceeded(ResultDetails { result: EventPayload::full(result) }),
+        ExecutionStatus::TimedOut => EventDetails::ExecutionTimedOut(ErrorDetails { error: error.map(EventError::full) }),
+        ExecutionStatus::Stopped => EventDetails::ExecutionStopped(ErrorDetails { error: error.map(EventError::full) }),
+        _ => EventDetails::ExecutionFailed(ErrorDetails { error: error.map(EventError::full) }),
+    };
+    push_event(record, now, exec_id.as_deref(), details);
+}
+
+/// Records `InvocationCompleted` for the invocation that ran from `start` to `end`.
+pub(crate) fn invocation_completed(
+    record: &mut ExecutionRecord,
+    start: EpochMillis,
+    end: EpochMillis,
+    request_id: String,
+    error: Option<ErrorObject>,
+) {
+    record.token = None;
+    push_event(
+        record,
+        end,
+        None,
+        EventDetails::InvocationCompleted(InvocationCompletedDetails {
+            start_timestamp: start,
+            end_timestamp: end,
+            request_id,
+            error: error.map(EventError::full),
+        }),
+    );
+}
+
+/// The earliest pending timer (wait end or step retry), if any.
+pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
+    record
+        .operations
+        .iter()
+        .filter_map(|op| match (op.operation_type, op.status) {
+            (OperationType::Wait, OperationStatus::Started) => op.wait_details.as_ref()?.scheduled_end_timestamp,
+            (OperationType::Step, OperationStatus::Pending) => op.step_details.as_ref()?.next_attempt_timestamp,
+            _ => None,
+        })
+        .min()
+}
+
+/// Fires every timer due at `now`: waits succeed, pending steps become `READY`. Returns the
+/// ids of the operations that changed.
+pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec<String> {
+    let mut fired = Vec::new();
+    let mut events = Vec::new();
+    for op in &mut record.operations {
+        match (op.operation_type, op.status) {
+            (OperationType::Wait, OperationStatus::Started) => {
+                let Some(end) = op.wait_details.as_ref().and_then(|d| d.scheduled_end_timestamp) else { continue };
+                if end > now {
+                    continue;
+                }
+                op.status = OperationStatus::Succeeded;
+                op.end_timestamp = Some(now);
+                let duration = op.start_timestamp.map_or(0, |s| ((end.0 - s.0) / 1000).max(0) as u64);
+                fired.push(op.id.clone());
+                events.push((
+                    op.id.clone(),
+                    op.name.clone(),
+                    op.sub_type.clone(),
+                    op.parent_id.clone(),
+                    EventDetails::WaitSucceeded(WaitSucceededDetails { duration }),
+                ));
+            }
+            (OperationType::Step, OperationStatus::Pending) => {
+                let due = op.step_details.as_ref().and_then(|d| d.next_attempt_timestamp);
+                if due.is_some_and(|t| t <= now) {
+                    op.status = OperationStatus::Ready;
+                    fired.push(op.id.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    for (id, name, sub, parent, details) in events {
+        push_op_event(record, now, &id, name, sub, parent, details);
+    }
+    for id in &fired {
+        mark_dirty(record, id);
+    }
+    fired
+}
+
+fn push_op_event(
+    record: &mut ExecutionRecord,
+    now: EpochMillis,
+    id: &str,
+    name: Option<String>,
+    sub_type: Option<String>,
+    parent_id: Option<String>,
+    details: EventDetails,
+) {
+    let event_id = record.events.len() as u64 + 1;
+    record.events.push(Event {
+        event_type: details.event_type().to_owned(),
+        sub_type,
+        event_id,
+        id: Some(id.to_owned()),
+        name,
+        parent_id,
+        event_timestamp: now,
+        details,
+    });
+}
+
+fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, details: EventDetails) {
+    let event_id = record.events.len() as u64 + 1;
+    let name = match details {
+        EventDetails::InvocationCompleted(_) => None,
+        _ => Some(record.workflow.clone()),
+    };
+    record.events.push(Event {
+        event_type: details.event_type().to_owned(),
+        sub_type: None,
+        event_id,
+        id: id.map(str::to_owned),
+        name,
+        parent_id: None,
+        event_timestamp: now,
+        details,
+    });
+}

@@ -1,0 +1,198 @@
+//! The test runner: run a workflow to completion under virtual time, with step mocks, and
+//! inspect its status, typed result, operations and history.
+//!
+//! ```
+//! use durable_runtime::prelude::*;
+//! use durable_runtime::testing::TestRunner;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let wf = workflow_fn("order", |ctx: DurableContext, id: u32| async move {
+//!     let paid: bool = ctx.step("validate-payment", |_| async { Ok::<_, DurableError>(false) }).await?;
+//!     ctx.wait("cool-off", Duration::from_secs(3600)).await?;
+//!     Ok(format!("order {id}: paid={paid}"))
+//! });
+//! let runner = TestRunner::new(wf);
+//! runner.mock_step("validate-payment", serde_json::json!(true));
+//! let result = runner.run(&7).await.unwrap();
+//! assert_eq!(result.output::<String>().unwrap(), "order 7: paid=true");
+//! assert_eq!(result.invocations(), 2);
+//! # });
+//! ```
+
+use crate::local::{EngineError, EngineOptions, ExecutionRecord, ExecutionStatus, LocalEngine, MemoryStore, VirtualClock};
+use durable_core::config::{MockOutcome, StepInterceptor};
+use durable_core::wire::{ErrorObject, Event, Operation};
+use durable_core::{LogRecord, LogSink, Workflow};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Collects log records in memory.
+#[derive(Debug, Default)]
+pub struct LogCollector {
+    records: Mutex<Vec<LogRecord>>,
+}
+
+impl LogCollector {
+    /// All records so far.
+    pub fn records(&self) -> Vec<LogRecord> {
+        self.records.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl LogSink for LogCollector {
+    fn emit(&self, record: &LogRecord) {
+        self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
+    }
+}
+
+#[derive(Default)]
+struct Mocks {
+    by_name: Mutex<HashMap<String, Vec<MockOutcome>>>,
+}
+
+impl StepInterceptor for Mocks {
+    fn intercept(&self, name: Option<&str>, attempt: u32) -> Option<MockOutcome> {
+        let map = self.by_name.lock().unwrap_or_else(|p| p.into_inner());
+        let outcomes = map.get(name?)?;
+        // One outcome per attempt; the last one repeats.
+        let i = (attempt as usize).saturating_sub(1).min(outcomes.len().saturating_sub(1));
+        outcomes.get(i).cloned()
+    }
+}
+
+/// Runs one workflow under virtual time with an in-memory store.
+pub struct TestRunner<W: Workflow> {
+    workflow: Arc<W>,
+    mocks: Arc<Mocks>,
+    logs: Arc<LogCollector>,
+    options: EngineOptions,
+}
+
+impl<W: Workflow> TestRunner<W> {
+    /// A runner for `workflow`.
+    pub fn new(workflow: W) -> Self {
+        TestRunner {
+            workflow: Arc::new(workflow),
+            mocks: Arc::new(Mocks::default()),
+            logs: Arc::new(LogCollector::default()),
+            options: EngineOptions::default(),
+        }
+    }
+
+    /// Pages the execution state `n` operations at a time, to exercise pagination.
+    pub fn page_size(mut self, n: usize) -> Self {
+        self.options.page_size = Some(n);
+        self
+    }
+
+    /// Makes the step named `name` return `value` instead of running its body.
+    pub fn mock_step(&self, name: &str, value: serde_json::Value) -> &Self {
+        self.mock_step_outcomes(name, vec![MockOutcome::Succeed(value)])
+    }
+
+    /// Makes the step named `name` fail with `error` on every attempt (its retry strategy
+    /// still applies).
+    pub fn mock_step_error(&self, name: &str, error: ErrorObject) -> &Self {
+        self.mock_step_outcomes(name, vec![MockOutcome::Fail(error)])
+    }
+
+    /// One outcome per attempt of the step named `name`; the last one repeats.
+    pub fn mock_step_outcomes(&self, name: &str, outcomes: Vec<MockOutcome>) -> &Self {
+        self.mocks.by_name.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_owned(), outcomes);
+        self
+    }
+
+    /// Runs the workflow with `input` to completion (or until it waits on something only the
+    /// outside world can deliver).
+    pub async fn run<I: Serialize + ?Sized>(&self, input: &I) -> Result<TestResult, EngineError> {
+        let input = serde_json::to_string(input).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+        let mut options = self.options.clone();
+        options.log_sink = Some(self.logs.clone());
+        options.step_interceptor = Some(self.mocks.clone());
+        let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
+        let record = engine.run(&self.workflow, Some(&input)).await?;
+        Ok(TestResult { record, logs: self.logs.records() })
+    }
+}
+
+/// The outcome of [`TestRunner::run`].
+#[derive(Clone, Debug)]
+pub struct TestResult {
+    record: ExecutionRecord,
+    logs: Vec<LogRecord>,
+}
+
+impl TestResult {
+    /// Final status.
+    pub fn status(&self) -> ExecutionStatus {
+        self.record.status
+    }
+
+    /// The result JSON text, if it succeeded.
+    pub fn result_json(&self) -> Option<&str> {
+        self.record.result.as_deref()
+    }
+
+    /// The typed result; an error describing the failure otherwise.
+    pub fn output<T: DeserializeOwned>(&self) -> Result<T, String> {
+        match self.record.status {
+            ExecutionStatus::Succeeded => serde_json::from_str(self.record.result.as_deref().unwrap_or("null"))
+                .map_err(|e| format!("the result does not fit the requested type: {e}")),
+            status => Err(format!(
+                "the execution is {} ({})",
+                status.as_str(),
+                self.record.error.as_ref().map_or_else(String::new, ToString::to_string)
+            )),
+        }
+    }
+
+    /// The error, if it failed.
+    pub fn error(&self) -> Option<&ErrorObject> {
+        self.record.error.as_ref()
+    }
+
+    /// Every operation, in creation order (the first is the EXECUTION operation).
+    pub fn operations(&self) -> &[Operation] {
+        &self.record.operations
+    }
+
+    /// The first operation named `name`.
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.record.operations.iter().find(|o| o.name.as_deref() == Some(name))
+    }
+
+    /// The history events.
+    pub fn history(&self) -> &[Event] {
+        &self.record.events
+    }
+
+    /// How many times the handler was invoked.
+    pub fn invocations(&self) -> u32 {
+        self.record.invocations
+    }
+
+    /// Log records written by the workflow.
+    pub fn logs(&self) -> &[LogRecord] {
+        &self.logs
+    }
+
+    /// The full execution record.
+    pub fn record(&self) -> &ExecutionRecord {
+        &self.record
+    }
+
+    /// A readable timeline of the history, one event per line.
+    pub fn timeline(&self) -> String {
+        let start = self.record.start.0;
+        self.record
+            .events
+            .iter()
+            .map(|e| {
+                let name = e.name.as_deref().map(|n| format!(" {n:?}")).unwrap_or_default();
+                format!("{:>4} +{:>8.3}s {}{}\n", e.event_id, (e.event_timestamp.0 - start) as f64 / 1000.0, e.event_type, name)
+            })
+            .collect()
+    }
+}

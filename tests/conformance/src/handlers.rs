@@ -1,0 +1,1 @@
+//! Handlers: one per requirement (written by the engine author).

@@ -1,0 +1,1 @@
+//! Registry of handlers (written by the engine author).
