@@ -1,1 +1,87 @@
-//! Registry of handlers (written by the engine author).
+//! Maps requirement ids to the Rust handlers that implement them. Public so another crate can
+//! register its own handlers (or replace ours) and run them through the same harness.
+
+use durable_runtime::{BoxFuture, DurableContext, DurableError, Workflow};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+type HandlerFn = dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
+
+/// A conformance handler: a workflow over JSON input and output.
+#[derive(Clone)]
+pub struct Handler {
+    name: String,
+    body: Arc<HandlerFn>,
+}
+
+impl Handler {
+    /// A handler named `name` (the function name, e.g. `step-1-1`).
+    pub fn new<F, Fut>(name: impl Into<String>, body: F) -> Self
+    where
+        F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
+    {
+        Handler { name: name.into(), body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))) }
+    }
+}
+
+impl Workflow for Handler {
+    type Input = Value;
+    type Output = Value;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run(&self, ctx: DurableContext, input: Value) -> BoxFuture<'static, Result<Value, DurableError>> {
+        (self.body)(ctx, input)
+    }
+}
+
+/// Requirement id → handler, plus declared gaps (reported `NOT_IMPLEMENTED` with a reason).
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: BTreeMap<String, Arc<Handler>>,
+    gaps: BTreeMap<String, String>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers the handler for requirement `id` (e.g. `"1-1"`), replacing any previous one.
+    pub fn register<F, Fut>(&mut self, id: &str, body: F) -> &mut Self
+    where
+        F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
+    {
+        self.handlers.insert(id.to_owned(), Arc::new(Handler::new(format!("conformance-{id}"), body)));
+        self.gaps.remove(id);
+        self
+    }
+
+    /// Declares that requirement `id` is knowingly not implemented, and why.
+    pub fn not_implemented(&mut self, id: &str, reason: impl Into<String>) -> &mut Self {
+        self.gaps.insert(id.to_owned(), reason.into());
+        self
+    }
+
+    /// The handler for `id`.
+    pub fn handler(&self, id: &str) -> Option<&Arc<Handler>> {
+        self.handlers.get(id)
+    }
+
+    /// Why `id` has no handler, if declared.
+    pub fn gap(&self, id: &str) -> Option<&str> {
+        self.gaps.get(id).map(String::as_str)
+    }
+
+    /// Ids with a handler.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.handlers.keys().map(String::as_str)
+    }
+}

@@ -1,1 +1,0 @@
-//! Handlers: one per requirement (written by the engine author).
