@@ -33,7 +33,10 @@ pub struct ExecutionConfig {
 
 impl Default for ExecutionConfig {
     fn default() -> Self {
-        ExecutionConfig { log_sink: Arc::new(JsonLinesSink), step_interceptor: None }
+        ExecutionConfig {
+            log_sink: Arc::new(JsonLinesSink),
+            step_interceptor: None,
+        }
     }
 }
 

@@ -75,12 +75,20 @@ pub struct CheckpointError {
 impl CheckpointError {
     /// A retryable error.
     pub fn retryable(code: impl Into<String>, message: impl Into<String>) -> Self {
-        CheckpointError { kind: CheckpointErrorKind::Retryable, code: code.into(), message: message.into() }
+        CheckpointError {
+            kind: CheckpointErrorKind::Retryable,
+            code: code.into(),
+            message: message.into(),
+        }
     }
 
     /// A terminal error.
     pub fn terminal(code: impl Into<String>, message: impl Into<String>) -> Self {
-        CheckpointError { kind: CheckpointErrorKind::Terminal, code: code.into(), message: message.into() }
+        CheckpointError {
+            kind: CheckpointErrorKind::Terminal,
+            code: code.into(),
+            message: message.into(),
+        }
     }
 
     /// Classifies a service error response by HTTP status and exception name (PROTOCOL.md
@@ -90,7 +98,9 @@ impl CheckpointError {
         let code = code.into();
         let message = message.into();
         let stale_token = code == "InvalidParameterValueException"
-            && message.to_ascii_lowercase().starts_with("invalid checkpoint token");
+            && message
+                .to_ascii_lowercase()
+                .starts_with("invalid checkpoint token");
         if status >= 500 || status == 429 || stale_token {
             Self::retryable(code, message)
         } else {
@@ -200,9 +210,10 @@ impl DurableError {
     pub fn error_object(&self) -> ErrorObject {
         match self {
             DurableError::StepFailed { error, .. } => error.clone(),
-            DurableError::ChildContextFailed { error, .. } => {
-                ErrorObject { error_type: Some("ChildContextError".into()), ..error.clone() }
-            }
+            DurableError::ChildContextFailed { error, .. } => ErrorObject {
+                error_type: Some("ChildContextError".into()),
+                ..error.clone()
+            },
             DurableError::Failed(e) => e.clone(),
             DurableError::NonDeterministic(n) => {
                 ErrorObject::new("NonDeterministicExecutionError", n.to_string())
@@ -282,9 +293,13 @@ mod tests {
     fn classification_follows_the_protocol() {
         assert!(CheckpointError::classify(500, "ServiceException", "x").is_retryable());
         assert!(CheckpointError::classify(429, "TooManyRequestsException", "x").is_retryable());
-        assert!(CheckpointError::classify(400, "InvalidParameterValueException", "Invalid Checkpoint Token")
-            .is_retryable());
-        assert!(!CheckpointError::classify(400, "InvalidParameterValueException", "bad update").is_retryable());
+        assert!(
+            CheckpointError::classify(400, "InvalidParameterValueException", "Invalid Checkpoint Token")
+                .is_retryable()
+        );
+        assert!(
+            !CheckpointError::classify(400, "InvalidParameterValueException", "bad update").is_retryable()
+        );
         assert!(!CheckpointError::classify(400, "KMSAccessDeniedException", "x").is_retryable());
     }
 }

@@ -83,7 +83,9 @@ impl Execution {
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
     ) -> Self {
-        let replaying = operations.iter().any(|o| o.operation_type != OperationType::Execution);
+        let replaying = operations
+            .iter()
+            .any(|o| o.operation_type != OperationType::Execution);
         let ops = operations.into_iter().map(|o| (o.id.clone(), o)).collect();
         Execution {
             arn,
@@ -149,7 +151,12 @@ impl Execution {
         let error = DurableError::NonDeterministic(Box::new(NonDeterminism {
             position: op.path.to_string(),
             id: op.id.clone(),
-            expected: describe(op.op_type, op.name.as_deref(), Some(op.sub_type), op.parent_id.as_deref()),
+            expected: describe(
+                op.op_type,
+                op.name.as_deref(),
+                Some(op.sub_type),
+                op.parent_id.as_deref(),
+            ),
             actual: describe(
                 rec.operation_type,
                 rec.name.as_deref(),
@@ -209,7 +216,10 @@ impl Execution {
         id: &str,
         ready: impl Fn(&Operation) -> bool,
     ) -> Result<Operation, DurableError> {
-        let mut guard = BlockedGuard { exec: self, counted: false };
+        let mut guard = BlockedGuard {
+            exec: self,
+            counted: false,
+        };
         std::future::poll_fn(|cx| {
             let mut st = self.lock();
             if let Some(f) = &st.fatal {

@@ -76,6 +76,9 @@ mod tests {
         let two = OperationPath::child(None, 2);
         let two_one = OperationPath::child(Some(&two), 1);
         assert_eq!(two_one.as_str(), "2-1");
-        assert_eq!(OperationPath::child(Some(&two_one), 1).wire_id(), "de9160b4a2cf6c27");
+        assert_eq!(
+            OperationPath::child(Some(&two_one), 1).wire_id(),
+            "de9160b4a2cf6c27"
+        );
     }
 }

@@ -43,7 +43,10 @@ pub async fn run_invocation<W: Workflow>(
     let arn = event.durable_execution_arn;
     let token = event.checkpoint_token;
     let mut operations = event.initial_execution_state.operations;
-    let mut marker = event.initial_execution_state.next_marker.filter(|m| !m.is_empty());
+    let mut marker = event
+        .initial_execution_state
+        .next_marker
+        .filter(|m| !m.is_empty());
     while let Some(m) = marker {
         let page = client.get_state(&arn, &token, &m).await?;
         marker = page.next_marker().map(str::to_owned);
@@ -57,7 +60,10 @@ pub async fn run_invocation<W: Workflow>(
             // The same input would fail on every retry: fail the execution, clearly.
             return Ok(InvocationOutput::failed(ErrorObject::new(
                 "InvalidInputError",
-                format!("the execution input does not match workflow `{}`: {message}", workflow.name()),
+                format!(
+                    "the execution input does not match workflow `{}`: {message}",
+                    workflow.name()
+                ),
             )));
         }
     };
@@ -67,22 +73,40 @@ pub async fn run_invocation<W: Workflow>(
     let body = workflow.run(ctx, input);
     let user: BoxFuture<'static, Result<String, DurableError>> = Box::pin(async move {
         let output = body.await?;
-        serde_json::to_string(&output)
-            .map_err(|e| DurableError::Serdes { operation: "execution result".into(), message: e.to_string() })
+        serde_json::to_string(&output).map_err(|e| DurableError::Serdes {
+            operation: "execution result".into(),
+            message: e.to_string(),
+        })
     });
-    Driver { exec, user: Some(user), finishing: None, in_flight: None }.await
+    Driver {
+        exec,
+        user: Some(user),
+        finishing: None,
+        in_flight: None,
+    }
+    .await
 }
 
 /// The user payload: `ExecutionDetails.InputPayload` of the `EXECUTION` operation, whose id
 /// is the ARN's last `/` segment (falling back to the first `EXECUTION` operation).
-fn execution_input(arn: &str, operations: &[crate::wire::Operation]) -> Result<Option<String>, InvocationError> {
+fn execution_input(
+    arn: &str,
+    operations: &[crate::wire::Operation],
+) -> Result<Option<String>, InvocationError> {
     let tail = arn.rsplit('/').next().unwrap_or(arn);
     let exec_op = operations
         .iter()
         .find(|o| o.operation_type == OperationType::Execution && o.id == tail)
-        .or_else(|| operations.iter().find(|o| o.operation_type == OperationType::Execution))
+        .or_else(|| {
+            operations
+                .iter()
+                .find(|o| o.operation_type == OperationType::Execution)
+        })
         .ok_or_else(|| InvocationError::MalformedEvent("the state holds no EXECUTION operation".into()))?;
-    Ok(exec_op.execution_details.as_ref().and_then(|d| d.input_payload.clone()))
+    Ok(exec_op
+        .execution_details
+        .as_ref()
+        .and_then(|d| d.input_payload.clone()))
 }
 
 /// A blank payload reads as `null`, and, if the input type rejects that, as `{}` (what the
@@ -92,7 +116,9 @@ fn parse_input<I: DeserializeOwned>(payload: Option<&str>) -> Result<I, String> 
         Some(p) => serde_json::from_str(p).map_err(|e| e.to_string()),
         None => serde_json::from_str("null")
             .or_else(|_| serde_json::from_str("{}"))
-            .map_err(|e: serde_json::Error| format!("no input was given and the input type requires one ({e})")),
+            .map_err(|e: serde_json::Error| {
+                format!("no input was given and the input type requires one ({e})")
+            }),
     }
 }
 
@@ -124,12 +150,26 @@ enum Pump {
 impl Driver {
     fn pump(&mut self, cx: &mut Context<'_>) -> Pump {
         if self.in_flight.is_none() {
-            let Some((token, last_seq, sent)) = self.exec.take_batch() else { return Pump::Idle };
-            let request = CheckpointRequest { checkpoint_token: token, client_token: None, updates: sent.clone() };
+            let Some((token, last_seq, sent)) = self.exec.take_batch() else {
+                return Pump::Idle;
+            };
+            let request = CheckpointRequest {
+                checkpoint_token: token,
+                client_token: None,
+                updates: sent.clone(),
+            };
             let call = self.exec.client.checkpoint(&self.exec.arn, request);
-            self.in_flight = Some(InFlight { last_seq, sent, call, paging: None, response: None });
+            self.in_flight = Some(InFlight {
+                last_seq,
+                sent,
+                call,
+                paging: None,
+                response: None,
+            });
         }
-        let Some(flight) = self.in_flight.as_mut() else { return Pump::Idle };
+        let Some(flight) = self.in_flight.as_mut() else {
+            return Pump::Idle;
+        };
         if flight.response.is_none() {
             match flight.call.as_mut().poll(cx) {
                 Poll::Pending => return Pump::Idle,
@@ -178,6 +218,14 @@ impl Driver {
     /// The response for a finished workflow; large results go through an EXECUTION update.
     fn finish(&mut self, outcome: Result<String, DurableError>) -> Option<InvocationOutput> {
         match outcome {
+            Ok(result) if result.len() > crate::limits::MAX_EXECUTION_PAYLOAD_BYTES => {
+                let error = DurableError::PayloadTooLarge {
+                    operation: "the execution result".into(),
+                    size: result.len(),
+                    limit: crate::limits::MAX_EXECUTION_PAYLOAD_BYTES,
+                };
+                Some(InvocationOutput::failed(error.error_object()))
+            }
             Ok(result) if result.len() > MAX_RESPONSE_BYTES => {
                 let id = crate::id::wire_id(&format!("execution-result-{}", crate::clock::now_millis()));
                 let mut update = OperationUpdate::new(id, OperationType::Execution, OperationAction::Succeed);
@@ -237,7 +285,9 @@ impl Future for Driver {
                     return Poll::Ready(if e.is_retryable() {
                         Err(InvocationError::Checkpoint(e))
                     } else {
-                        Ok(InvocationOutput::failed(DurableError::Checkpoint(e).error_object()))
+                        Ok(InvocationOutput::failed(
+                            DurableError::Checkpoint(e).error_object(),
+                        ))
                     });
                 }
             }

@@ -42,7 +42,9 @@ pub mod workflow;
 
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
-pub use context::{ChildContext, DurableContext, Name, Step, StepContext, StepSemantics, Wait};
+pub use context::{
+    ChildContext, DurableContext, Name, Step, StepContext, StepDefinition, StepReturn, StepSemantics, Wait,
+};
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
 pub use logger::{Level, LogRecord, LogSink, Logger};

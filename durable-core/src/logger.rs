@@ -92,7 +92,13 @@ impl Logger {
         operation_name: Option<String>,
         attempt: Option<u32>,
     ) -> Self {
-        Logger { exec, operation_id, operation_name, attempt, mode_aware: true }
+        Logger {
+            exec,
+            operation_id,
+            operation_name,
+            attempt,
+            mode_aware: true,
+        }
     }
 
     /// A logger that also writes while replaying (to observe re-execution on purpose).

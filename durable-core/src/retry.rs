@@ -44,12 +44,18 @@ pub struct RetryDecision {
 impl RetryDecision {
     /// Retry after `delay`.
     pub fn retry(delay: Duration) -> Self {
-        RetryDecision { should_retry: true, delay }
+        RetryDecision {
+            should_retry: true,
+            delay,
+        }
     }
 
     /// Stop retrying.
     pub fn stop() -> Self {
-        RetryDecision { should_retry: false, delay: Duration::ZERO }
+        RetryDecision {
+            should_retry: false,
+            delay: Duration::ZERO,
+        }
     }
 
     /// The delay as the service wants it: `max(1, round(seconds))`.
@@ -97,20 +103,26 @@ impl Jitter {
     }
 }
 
+/// A user test on a failed attempt.
+type ErrorPredicate = Arc<dyn Fn(&StepFailure<'_>) -> bool + Send + Sync>;
+
 /// Which errors a strategy retries. Empty = every error.
 #[derive(Clone, Default)]
 pub struct ErrorFilter {
     substrings: Vec<String>,
     patterns: Vec<regex_lite::Regex>,
     type_names: Vec<String>,
-    predicates: Vec<Arc<dyn Fn(&StepFailure<'_>) -> bool + Send + Sync>>,
+    predicates: Vec<ErrorPredicate>,
 }
 
 impl fmt::Debug for ErrorFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ErrorFilter")
             .field("substrings", &self.substrings)
-            .field("patterns", &self.patterns.iter().map(|p| p.as_str()).collect::<Vec<_>>())
+            .field(
+                "patterns",
+                &self.patterns.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            )
             .field("type_names", &self.type_names)
             .field("predicates", &self.predicates.len())
             .finish()
@@ -185,7 +197,9 @@ impl RetryPolicy {
             max_attempts: 6,
             initial_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(300),
-            backoff: Backoff::Linear { increment: Duration::from_secs(1) },
+            backoff: Backoff::Linear {
+                increment: Duration::from_secs(1),
+            },
             jitter: Jitter::Full,
             filter: ErrorFilter::default(),
         }
@@ -286,7 +300,9 @@ pub struct RetryPresets;
 impl RetryPresets {
     /// The SDK default when a step names no strategy: 6 attempts, 5 s, ×2, 60 s cap, full jitter.
     pub fn default_policy() -> RetryPolicy {
-        RetryPolicy::exponential().max_attempts(6).max_delay(Duration::from_secs(60))
+        RetryPolicy::exponential()
+            .max_attempts(6)
+            .max_delay(Duration::from_secs(60))
     }
 
     /// No retries: one attempt.
@@ -335,14 +351,19 @@ mod tests {
     use super::*;
 
     fn failure(e: &ErrorObject) -> StepFailure<'_> {
-        StepFailure { error: e, source: None }
+        StepFailure {
+            error: e,
+            source: None,
+        }
     }
 
     #[test]
     fn default_preset_matches_the_sdks() {
         let p = RetryPresets::default_policy().jitter(Jitter::None);
         let e = ErrorObject::new("Error", "x");
-        let delays: Vec<u32> = (1..6).map(|n| p.decide(&failure(&e), n).delay_seconds()).collect();
+        let delays: Vec<u32> = (1..6)
+            .map(|n| p.decide(&failure(&e), n).delay_seconds())
+            .collect();
         assert_eq!(delays, vec![5, 10, 20, 40, 60]);
         assert!(!p.decide(&failure(&e), 6).should_retry);
     }
@@ -352,7 +373,9 @@ mod tests {
         let p = RetryPresets::linear();
         let e = ErrorObject::new("Error", "x");
         assert_eq!(p.decide(&failure(&e), 3).delay_seconds(), 3);
-        let half = RetryPolicy::exponential().initial_delay(Duration::from_secs(10)).jitter(Jitter::Half);
+        let half = RetryPolicy::exponential()
+            .initial_delay(Duration::from_secs(10))
+            .jitter(Jitter::Half);
         for _ in 0..100 {
             let d = half.decide(&failure(&e), 1).delay.as_secs_f64();
             assert!((5.0..=10.0).contains(&d), "{d}");
@@ -372,8 +395,13 @@ mod tests {
         let other = ErrorObject::new("Fatal", "x");
         assert!(p.decide(&failure(&t), 1).should_retry);
         assert!(!p.decide(&failure(&other), 1).should_retry);
-        let m = RetryPolicy::exponential().retry_if_message_matches("^time(out)?").unwrap();
-        assert!(m.decide(&failure(&ErrorObject::new("E", "timeout")), 1).should_retry);
+        let m = RetryPolicy::exponential()
+            .retry_if_message_matches("^time(out)?")
+            .unwrap();
+        assert!(
+            m.decide(&failure(&ErrorObject::new("E", "timeout")), 1)
+                .should_retry
+        );
         assert!(!m.decide(&failure(&ErrorObject::new("E", "nope")), 1).should_retry);
         assert!(RetryPolicy::exponential().retry_if_message_matches("(").is_err());
     }
@@ -381,6 +409,9 @@ mod tests {
     #[test]
     fn delays_are_at_least_one_second() {
         assert_eq!(RetryDecision::retry(Duration::from_millis(10)).delay_seconds(), 1);
-        assert_eq!(RetryDecision::retry(Duration::from_millis(2600)).delay_seconds(), 3);
+        assert_eq!(
+            RetryDecision::retry(Duration::from_millis(2600)).delay_seconds(),
+            3
+        );
     }
 }

@@ -20,7 +20,11 @@ pub trait Workflow: Send + Sync + 'static {
     fn name(&self) -> &str;
 
     /// Runs the body.
-    fn run(&self, ctx: DurableContext, input: Self::Input) -> BoxFuture<'static, Result<Self::Output, DurableError>>;
+    fn run(
+        &self,
+        ctx: DurableContext,
+        input: Self::Input,
+    ) -> BoxFuture<'static, Result<Self::Output, DurableError>>;
 }
 
 /// A workflow made from an async closure; see [`workflow_fn`].
@@ -38,7 +42,11 @@ where
     I: DeserializeOwned + Send + 'static,
     O: Serialize + Send + 'static,
 {
-    FnWorkflow { name: name.into(), body, _types: PhantomData }
+    FnWorkflow {
+        name: name.into(),
+        body,
+        _types: PhantomData,
+    }
 }
 
 impl<I, O, F, Fut> Workflow for FnWorkflow<I, O, F>

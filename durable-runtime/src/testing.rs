@@ -19,7 +19,9 @@
 //! # });
 //! ```
 
-use crate::local::{EngineError, EngineOptions, ExecutionRecord, ExecutionStatus, LocalEngine, MemoryStore, VirtualClock};
+use crate::local::{
+    EngineError, EngineOptions, ExecutionRecord, ExecutionStatus, LocalEngine, MemoryStore, VirtualClock,
+};
 use durable_core::config::{MockOutcome, StepInterceptor};
 use durable_core::wire::{ErrorObject, Event, Operation};
 use durable_core::{LogRecord, LogSink, Workflow};
@@ -43,7 +45,10 @@ impl LogCollector {
 
 impl LogSink for LogCollector {
     fn emit(&self, record: &LogRecord) {
-        self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
+        self.records
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(record.clone());
     }
 }
 
@@ -57,7 +62,9 @@ impl StepInterceptor for Mocks {
         let map = self.by_name.lock().unwrap_or_else(|p| p.into_inner());
         let outcomes = map.get(name?)?;
         // One outcome per attempt; the last one repeats.
-        let i = (attempt as usize).saturating_sub(1).min(outcomes.len().saturating_sub(1));
+        let i = (attempt as usize)
+            .saturating_sub(1)
+            .min(outcomes.len().saturating_sub(1));
         outcomes.get(i).cloned()
     }
 }
@@ -100,7 +107,11 @@ impl<W: Workflow> TestRunner<W> {
 
     /// One outcome per attempt of the step named `name`; the last one repeats.
     pub fn mock_step_outcomes(&self, name: &str, outcomes: Vec<MockOutcome>) -> &Self {
-        self.mocks.by_name.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_owned(), outcomes);
+        self.mocks
+            .by_name
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), outcomes);
         self
     }
 
@@ -111,9 +122,16 @@ impl<W: Workflow> TestRunner<W> {
         let mut options = self.options.clone();
         options.log_sink = Some(self.logs.clone());
         options.step_interceptor = Some(self.mocks.clone());
-        let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
+        let engine = LocalEngine::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(VirtualClock::new()),
+            options,
+        );
         let record = engine.run(&self.workflow, Some(&input)).await?;
-        Ok(TestResult { record, logs: self.logs.records() })
+        Ok(TestResult {
+            record,
+            logs: self.logs.records(),
+        })
     }
 }
 
@@ -138,12 +156,17 @@ impl TestResult {
     /// The typed result; an error describing the failure otherwise.
     pub fn output<T: DeserializeOwned>(&self) -> Result<T, String> {
         match self.record.status {
-            ExecutionStatus::Succeeded => serde_json::from_str(self.record.result.as_deref().unwrap_or("null"))
-                .map_err(|e| format!("the result does not fit the requested type: {e}")),
+            ExecutionStatus::Succeeded => {
+                serde_json::from_str(self.record.result.as_deref().unwrap_or("null"))
+                    .map_err(|e| format!("the result does not fit the requested type: {e}"))
+            }
             status => Err(format!(
                 "the execution is {} ({})",
                 status.as_str(),
-                self.record.error.as_ref().map_or_else(String::new, ToString::to_string)
+                self.record
+                    .error
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string)
             )),
         }
     }
@@ -160,7 +183,10 @@ impl TestResult {
 
     /// The first operation named `name`.
     pub fn operation(&self, name: &str) -> Option<&Operation> {
-        self.record.operations.iter().find(|o| o.name.as_deref() == Some(name))
+        self.record
+            .operations
+            .iter()
+            .find(|o| o.name.as_deref() == Some(name))
     }
 
     /// The history events.
@@ -191,7 +217,13 @@ impl TestResult {
             .iter()
             .map(|e| {
                 let name = e.name.as_deref().map(|n| format!(" {n:?}")).unwrap_or_default();
-                format!("{:>4} +{:>8.3}s {}{}\n", e.event_id, (e.event_timestamp.0 - start) as f64 / 1000.0, e.event_type, name)
+                format!(
+                    "{:>4} +{:>8.3}s {}{}\n",
+                    e.event_id,
+                    (e.event_timestamp.0 - start) as f64 / 1000.0,
+                    e.event_type,
+                    name
+                )
             })
             .collect()
     }

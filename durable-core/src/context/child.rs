@@ -92,16 +92,27 @@ where
     Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
     T: Serialize + DeserializeOwned + Send + 'static,
 {
-    let ChildContext { ctx, op, body, serdes, summary } = child;
+    let ChildContext {
+        ctx,
+        op,
+        body,
+        serdes,
+        summary,
+    } = child;
     let exec = ctx.exec().clone();
     let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
     let record = exec.lookup(&op)?;
-    if ctx.inner.mode == ContextMode::ReplaySucceeded && !record.as_ref().is_some_and(|r| r.status.is_terminal()) {
+    if ctx.inner.mode == ContextMode::ReplaySucceeded
+        && !record.as_ref().is_some_and(|r| r.status.is_terminal())
+    {
         return Err(super::step::missing_in_replay(&exec, &op));
     }
     match record.as_ref().map(|r| r.status) {
         Some(OperationStatus::Succeeded) => {
-            let details = record.as_ref().and_then(|r| r.context_details.clone()).unwrap_or_default();
+            let details = record
+                .as_ref()
+                .and_then(|r| r.context_details.clone())
+                .unwrap_or_default();
             if details.replay_children == Some(true) {
                 // Rebuild the large result from the children's records; nothing is written.
                 return body(ctx.child(&op, ContextMode::ReplaySucceeded)).await;
@@ -116,8 +127,13 @@ where
             let error = record
                 .as_ref()
                 .and_then(|r| r.error().cloned())
-                .unwrap_or_else(|| crate::wire::ErrorObject::new("ChildContextError", "child context failed"));
-            return Err(DurableError::ChildContextFailed { name: op.name.clone(), error });
+                .unwrap_or_else(|| {
+                    crate::wire::ErrorObject::new("ChildContextError", "child context failed")
+                });
+            return Err(DurableError::ChildContextFailed {
+                name: op.name.clone(),
+                error,
+            });
         }
     }
 
@@ -129,10 +145,16 @@ where
     }
     match outcome {
         Ok(value) => {
-            let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-            let payload = serdes
-                .serialize(&value, cx)
-                .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))?;
+            let cx = SerdesContext {
+                operation_id: &op.id,
+                durable_execution_arn: &exec.arn,
+            };
+            let payload = serdes.serialize(&value, cx).map_err(|message| {
+                exec.set_fatal(DurableError::Serdes {
+                    operation: op.label(),
+                    message,
+                })
+            })?;
             let mut update = op.update(OperationAction::Succeed);
             if payload.len() > CHILD_RESULT_INLINE_BYTES {
                 let stored = summary.as_ref().map(|s| s(&value)).unwrap_or_default();
@@ -144,7 +166,9 @@ where
                     }));
                 }
                 update.payload = Some(stored);
-                update.context_options = Some(ContextOptions { replay_children: Some(true) });
+                update.context_options = Some(ContextOptions {
+                    replay_children: Some(true),
+                });
                 exec.checkpoint(update).await?;
                 return Ok(value);
             }
@@ -158,14 +182,28 @@ where
             let mut update = op.update(OperationAction::Fail);
             update.error = Some(object.clone());
             exec.checkpoint(update).await?;
-            Err(DurableError::ChildContextFailed { name: op.name.clone(), error: object })
+            Err(DurableError::ChildContextFailed {
+                name: op.name.clone(),
+                error: object,
+            })
         }
     }
 }
 
-fn decode<T>(exec: &Execution, op: &OpIdentity, serdes: &dyn Serdes<T>, payload: Option<&str>) -> Result<T, DurableError> {
-    let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-    serdes
-        .deserialize(payload, cx)
-        .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))
+fn decode<T>(
+    exec: &Execution,
+    op: &OpIdentity,
+    serdes: &dyn Serdes<T>,
+    payload: Option<&str>,
+) -> Result<T, DurableError> {
+    let cx = SerdesContext {
+        operation_id: &op.id,
+        durable_execution_arn: &exec.arn,
+    };
+    serdes.deserialize(payload, cx).map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })
 }

@@ -30,9 +30,11 @@ impl DurableContext {
 
     /// A random version-4 UUID, recorded once (a step named `uuid`).
     pub async fn uuid(&self) -> Result<String, DurableError> {
-        self.step("uuid", |_| async { Ok::<_, Infallible>(uuid_v4(fastrand::u128(..))) })
-            .retry(RetryPresets::none())
-            .await
+        self.step("uuid", |_| async {
+            Ok::<_, Infallible>(uuid_v4(fastrand::u128(..)))
+        })
+        .retry(RetryPresets::none())
+        .await
     }
 }
 
@@ -40,7 +42,14 @@ impl DurableContext {
 fn uuid_v4(bits: u128) -> String {
     let b = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
     let h = format!("{b:032x}");
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 #[cfg(test)]

@@ -7,10 +7,12 @@
 mod child;
 mod deterministic;
 mod step;
+mod step_def;
 mod wait;
 
 pub use child::ChildContext;
 pub use step::{Step, StepContext, StepSemantics};
+pub use step_def::{StepDefinition, StepReturn};
 pub use wait::Wait;
 
 use crate::execution::{Execution, OpIdentity};

@@ -128,7 +128,14 @@ where
     T: Serialize + DeserializeOwned + Send + 'static,
     E: Display + Send + Sync + 'static,
 {
-    let Step { ctx, op, body, retry, semantics, serdes } = step;
+    let Step {
+        ctx,
+        op,
+        body,
+        retry,
+        semantics,
+        serdes,
+    } = step;
     let exec = ctx.exec().clone();
     let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
     let retry: Arc<dyn RetryStrategy> = retry.unwrap_or_else(|| Arc::new(RetryPresets::default_policy()));
@@ -140,7 +147,11 @@ where
         {
             return Err(missing_in_replay(&exec, &op));
         }
-        let attempt = record.as_ref().and_then(|r| r.step_details.as_ref()).map_or(0, |d| d.attempt) + 1;
+        let attempt = record
+            .as_ref()
+            .and_then(|r| r.step_details.as_ref())
+            .map_or(0, |d| d.attempt)
+            + 1;
         match record.as_ref().map(|r| r.status) {
             Some(OperationStatus::Succeeded) => {
                 let payload = record.as_ref().and_then(|r| r.result().map(str::to_owned));
@@ -148,14 +159,18 @@ where
             }
             Some(OperationStatus::Pending) => {
                 // Waiting for the retry timer: park until the service marks it READY.
-                exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending).await?;
+                exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending)
+                    .await?;
                 continue;
             }
             Some(OperationStatus::Started) if semantics == StepSemantics::AtMostOncePerRetry => {
                 // The previous attempt began but never reported: it may have had its effect.
                 let error = ErrorObject::new(
                     "StepInterruptedError",
-                    format!("step {} was interrupted during attempt {attempt} and is not re-run (at-most-once)", op.label()),
+                    format!(
+                        "step {} was interrupted during attempt {attempt} and is not re-run (at-most-once)",
+                        op.label()
+                    ),
                 );
                 finish_failure(&exec, &op, &*retry, error, None, attempt).await?;
                 continue;
@@ -178,7 +193,10 @@ where
                     .as_ref()
                     .and_then(|r| r.error().cloned())
                     .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
-                return Err(DurableError::StepFailed { name: op.name.clone(), error });
+                return Err(DurableError::StepFailed {
+                    name: op.name.clone(),
+                    error,
+                });
             }
         }
 
@@ -205,7 +223,12 @@ where
 type LiveError = (ErrorObject, Option<Box<dyn std::any::Any + Send + Sync>>);
 
 /// Runs the body (or its mock) and converts its error to the wire form.
-async fn execute<T, E, F, Fut>(exec: &Arc<Execution>, op: &OpIdentity, attempt: u32, body: F) -> Result<T, LiveError>
+async fn execute<T, E, F, Fut>(
+    exec: &Arc<Execution>,
+    op: &OpIdentity,
+    attempt: u32,
+    body: F,
+) -> Result<T, LiveError>
 where
     F: FnOnce(StepContext) -> Fut,
     Fut: Future<Output = Result<T, E>>,
@@ -213,10 +236,22 @@ where
     E: Display + Send + Sync + 'static,
 {
     let _running = exec.running();
-    if let Some(mock) = exec.config.step_interceptor.as_ref().and_then(|i| i.intercept(op.name.as_deref(), attempt)) {
+    if let Some(mock) = exec
+        .config
+        .step_interceptor
+        .as_ref()
+        .and_then(|i| i.intercept(op.name.as_deref(), attempt))
+    {
         return match mock {
-            MockOutcome::Succeed(v) => serde_json::from_value(v)
-                .map_err(|e| (ErrorObject::new("MockError", format!("mocked result does not fit the step's type: {e}")), None)),
+            MockOutcome::Succeed(v) => serde_json::from_value(v).map_err(|e| {
+                (
+                    ErrorObject::new(
+                        "MockError",
+                        format!("mocked result does not fit the step's type: {e}"),
+                    ),
+                    None,
+                )
+            }),
             MockOutcome::Fail(e) => Err((e, None)),
         };
     }
@@ -236,10 +271,16 @@ async fn succeed<T>(
     serdes: &dyn Serdes<T>,
     value: T,
 ) -> Result<T, DurableError> {
-    let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-    let payload = serdes
-        .serialize(&value, cx)
-        .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))?;
+    let cx = SerdesContext {
+        operation_id: &op.id,
+        durable_execution_arn: &exec.arn,
+    };
+    let payload = serdes.serialize(&value, cx).map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })?;
     // The live value is replaced by its round-tripped copy below; it need not cross an await.
     drop(value);
     if payload.len() > MAX_OPERATION_PAYLOAD_BYTES {
@@ -253,7 +294,10 @@ async fn succeed<T>(
         let mut fail = op.update(OperationAction::Fail);
         fail.error = Some(err.error_object());
         exec.checkpoint(fail).await?;
-        return Err(DurableError::StepFailed { name: op.name.clone(), error: err.error_object() });
+        return Err(DurableError::StepFailed {
+            name: op.name.clone(),
+            error: err.error_object(),
+        });
     }
     let mut update = op.update(OperationAction::Succeed);
     update.payload = Some(payload.clone());
@@ -273,19 +317,35 @@ async fn finish_failure(
 ) -> Result<(), DurableError> {
     if error.encoded_len() > crate::limits::MAX_ERROR_BYTES {
         let message: String = error.message().chars().take(16 * 1024).collect();
-        error = ErrorObject { error_message: Some(message), error_data: None, stack_trace: None, ..error };
+        error = ErrorObject {
+            error_message: Some(message),
+            error_data: None,
+            stack_trace: None,
+            ..error
+        };
     }
-    let decision = retry.decide(&StepFailure { error: &error, source }, attempt);
+    let decision = retry.decide(
+        &StepFailure {
+            error: &error,
+            source,
+        },
+        attempt,
+    );
     if decision.should_retry {
         let mut update = op.update(OperationAction::Retry);
         update.error = Some(error);
-        update.step_options = Some(StepOptions { next_attempt_delay_seconds: Some(decision.delay_seconds()) });
+        update.step_options = Some(StepOptions {
+            next_attempt_delay_seconds: Some(decision.delay_seconds()),
+        });
         exec.checkpoint(update).await
     } else {
         let mut update = op.update(OperationAction::Fail);
         update.error = Some(error.clone());
         exec.checkpoint(update).await?;
-        Err(DurableError::StepFailed { name: op.name.clone(), error })
+        Err(DurableError::StepFailed {
+            name: op.name.clone(),
+            error,
+        })
     }
 }
 
@@ -295,17 +355,30 @@ fn decode<T>(
     serdes: &dyn Serdes<T>,
     payload: Option<&str>,
 ) -> Result<T, DurableError> {
-    let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-    serdes
-        .deserialize(payload, cx)
-        .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))
+    let cx = SerdesContext {
+        operation_id: &op.id,
+        durable_execution_arn: &exec.arn,
+    };
+    serdes.deserialize(payload, cx).map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })
 }
 
 pub(crate) fn missing_in_replay(exec: &Execution, op: &OpIdentity) -> DurableError {
-    exec.set_fatal(DurableError::NonDeterministic(Box::new(crate::error::NonDeterminism {
-        position: op.path.to_string(),
-        id: op.id.clone(),
-        expected: crate::error::describe(op.op_type, op.name.as_deref(), Some(op.sub_type), op.parent_id.as_deref()),
-        actual: "no completed record while rebuilding a large child-context result".to_owned(),
-    })))
+    exec.set_fatal(DurableError::NonDeterministic(Box::new(
+        crate::error::NonDeterminism {
+            position: op.path.to_string(),
+            id: op.id.clone(),
+            expected: crate::error::describe(
+                op.op_type,
+                op.name.as_deref(),
+                Some(op.sub_type),
+                op.parent_id.as_deref(),
+            ),
+            actual: "no completed record while rebuilding a large child-context result".to_owned(),
+        },
+    )))
 }

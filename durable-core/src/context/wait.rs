@@ -23,7 +23,11 @@ impl DurableContext {
     /// Waits for `duration` (whole seconds, 1 s to 366 days; fractions round up) without
     /// using compute: the invocation suspends and the service resumes it when the time is up.
     pub fn wait(&self, name: impl Into<Name>, duration: Duration) -> Wait {
-        Wait { op: self.new_op(OperationType::Wait, sub_type::WAIT, name.into()), ctx: self.clone(), duration }
+        Wait {
+            op: self.new_op(OperationType::Wait, sub_type::WAIT, name.into()),
+            ctx: self.clone(),
+            duration,
+        }
     }
 }
 
@@ -55,17 +59,20 @@ impl IntoFuture for Wait {
             }
             if record.is_none() {
                 let mut start = op.update(OperationAction::Start);
-                start.wait_options = Some(WaitOptions { wait_seconds: Some(seconds) });
+                start.wait_options = Some(WaitOptions {
+                    wait_seconds: Some(seconds),
+                });
                 exec.checkpoint(start).await?;
             }
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
             match done.status {
                 OperationStatus::Succeeded => Ok(()),
-                status => Err(DurableError::Failed(
-                    done.error().cloned().unwrap_or_else(|| {
-                        crate::wire::ErrorObject::new("WaitCancelled", format!("wait {} ended {}", op.label(), status.as_str()))
-                    }),
-                )),
+                status => Err(DurableError::Failed(done.error().cloned().unwrap_or_else(|| {
+                    crate::wire::ErrorObject::new(
+                        "WaitCancelled",
+                        format!("wait {} ended {}", op.label(), status.as_str()),
+                    )
+                }))),
             }
         })
     }

@@ -20,7 +20,10 @@ pub struct EventPayload {
 impl EventPayload {
     /// A complete payload.
     pub fn full(payload: Option<String>) -> Self {
-        EventPayload { payload, truncated: false }
+        EventPayload {
+            payload,
+            truncated: false,
+        }
     }
 }
 
@@ -39,7 +42,10 @@ pub struct EventError {
 impl EventError {
     /// A complete error.
     pub fn full(error: ErrorObject) -> Self {
-        EventError { payload: Some(error), truncated: false }
+        EventError {
+            payload: Some(error),
+            truncated: false,
+        }
     }
 }
 

@@ -68,17 +68,29 @@ pub struct InvocationOutput {
 impl InvocationOutput {
     /// `{"Status":"PENDING"}`.
     pub fn pending() -> Self {
-        InvocationOutput { status: InvocationStatus::Pending, result: None, error: None }
+        InvocationOutput {
+            status: InvocationStatus::Pending,
+            result: None,
+            error: None,
+        }
     }
 
     /// `{"Status":"SUCCEEDED","Result":…}`.
     pub fn succeeded(result: impl Into<String>) -> Self {
-        InvocationOutput { status: InvocationStatus::Succeeded, result: Some(result.into()), error: None }
+        InvocationOutput {
+            status: InvocationStatus::Succeeded,
+            result: Some(result.into()),
+            error: None,
+        }
     }
 
     /// `{"Status":"FAILED","Error":…}`.
     pub fn failed(error: ErrorObject) -> Self {
-        InvocationOutput { status: InvocationStatus::Failed, result: None, error: Some(error) }
+        InvocationOutput {
+            status: InvocationStatus::Failed,
+            result: None,
+            error: Some(error),
+        }
     }
 }
 

@@ -239,7 +239,11 @@ impl Operation {
             .and_then(|d| d.error.as_ref())
             .or_else(|| self.context_details.as_ref().and_then(|d| d.error.as_ref()))
             .or_else(|| self.callback_details.as_ref().and_then(|d| d.error.as_ref()))
-            .or_else(|| self.chained_invoke_details.as_ref().and_then(|d| d.error.as_ref()))
+            .or_else(|| {
+                self.chained_invoke_details
+                    .as_ref()
+                    .and_then(|d| d.error.as_ref())
+            })
     }
 
     /// The recorded result payload, whatever the operation kind.
@@ -249,6 +253,10 @@ impl Operation {
             .and_then(|d| d.result.as_deref())
             .or_else(|| self.context_details.as_ref().and_then(|d| d.result.as_deref()))
             .or_else(|| self.callback_details.as_ref().and_then(|d| d.result.as_deref()))
-            .or_else(|| self.chained_invoke_details.as_ref().and_then(|d| d.result.as_deref()))
+            .or_else(|| {
+                self.chained_invoke_details
+                    .as_ref()
+                    .and_then(|d| d.result.as_deref())
+            })
     }
 }

@@ -155,7 +155,9 @@ impl OperationUpdate {
             80 + text(&e.error_message)
                 + text(&e.error_type)
                 + text(&e.error_data)
-                + e.stack_trace.as_ref().map_or(0, |t| t.iter().map(|l| json_escaped_len(l) + 3).sum())
+                + e.stack_trace
+                    .as_ref()
+                    .map_or(0, |t| t.iter().map(|l| json_escaped_len(l) + 3).sum())
         });
         let invoke = self.chained_invoke_options.as_ref().map_or(0, |o| {
             json_escaped_len(&o.function_name) + o.tenant_id.as_deref().map_or(0, json_escaped_len)

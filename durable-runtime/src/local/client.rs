@@ -18,7 +18,9 @@ pub(crate) struct LocalClient {
 
 fn store_error(e: StoreError) -> CheckpointError {
     match e {
-        StoreError::NotFound(arn) => CheckpointError::terminal("ResourceNotFoundException", format!("no execution {arn}")),
+        StoreError::NotFound(arn) => {
+            CheckpointError::terminal("ResourceNotFoundException", format!("no execution {arn}"))
+        }
         other => CheckpointError::retryable("ServiceException", other.to_string()),
     }
 }
@@ -34,10 +36,16 @@ impl CheckpointClient for LocalClient {
         let result = self.store.update(execution_arn, &mut |record| {
             outcome = service::checkpoint(record, &request.checkpoint_token, &request.updates, now);
         });
-        let response = result.map_err(store_error).and(outcome).map(|(token, operations)| CheckpointResponse {
-            checkpoint_token: token,
-            new_execution_state: Some(ExecutionStatePage { operations, next_marker: None }),
-        });
+        let response = result
+            .map_err(store_error)
+            .and(outcome)
+            .map(|(token, operations)| CheckpointResponse {
+                checkpoint_token: token,
+                new_execution_state: Some(ExecutionStatePage {
+                    operations,
+                    next_marker: None,
+                }),
+            });
         Box::pin(std::future::ready(response))
     }
 
@@ -47,13 +55,19 @@ impl CheckpointClient for LocalClient {
         checkpoint_token: &str,
         marker: &str,
     ) -> BoxFuture<'static, Result<ExecutionStatePage, CheckpointError>> {
-        let page = self.store.get(execution_arn).map_err(store_error).and_then(|record| {
-            if record.token.as_deref() != Some(checkpoint_token) {
-                return Err(service::invalid("Invalid checkpoint token"));
-            }
-            let start: usize = marker.parse().map_err(|_| service::invalid(format!("invalid marker `{marker}`")))?;
-            Ok(page_of(&record.operations, start, self.page_size))
-        });
+        let page = self
+            .store
+            .get(execution_arn)
+            .map_err(store_error)
+            .and_then(|record| {
+                if record.token.as_deref() != Some(checkpoint_token) {
+                    return Err(service::invalid("Invalid checkpoint token"));
+                }
+                let start: usize = marker
+                    .parse()
+                    .map_err(|_| service::invalid(format!("invalid marker `{marker}`")))?;
+                Ok(page_of(&record.operations, start, self.page_size))
+            });
         Box::pin(std::future::ready(page))
     }
 }

@@ -37,12 +37,16 @@ pub struct VirtualClock {
 impl VirtualClock {
     /// Starts at the current wall-clock time.
     pub fn new() -> Self {
-        VirtualClock { now: AtomicI64::new(SystemClock.now_ms()) }
+        VirtualClock {
+            now: AtomicI64::new(SystemClock.now_ms()),
+        }
     }
 
     /// Starts at `t`.
     pub fn starting_at(t: i64) -> Self {
-        VirtualClock { now: AtomicI64::new(t) }
+        VirtualClock {
+            now: AtomicI64::new(t),
+        }
     }
 
     /// Moves time forward by `ms`.

@@ -81,12 +81,20 @@ pub struct LocalEngine {
 impl LocalEngine {
     /// An engine over `store` with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, options: EngineOptions) -> Self {
-        LocalEngine { store, clock, options }
+        LocalEngine {
+            store,
+            clock,
+            options,
+        }
     }
 
     /// An in-memory engine with virtual time: waits and retry delays are skipped.
     pub fn in_memory() -> Self {
-        Self::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), EngineOptions::default())
+        Self::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(VirtualClock::new()),
+            EngineOptions::default(),
+        )
     }
 
     /// The store.
@@ -102,7 +110,8 @@ impl LocalEngine {
     /// Creates an execution of `workflow` with `input` (JSON text; `None` = no input).
     pub fn start_execution(&self, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
         if let Some(text) = input {
-            serde_json::from_str::<serde_json::Value>(text).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+            serde_json::from_str::<serde_json::Value>(text)
+                .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         }
         let invocation_id = format!("{:032x}", fastrand::u128(..));
         let name = format!("{:016x}", fastrand::u64(..));
@@ -116,7 +125,11 @@ impl LocalEngine {
     }
 
     /// Runs one invocation of execution `arn` and records its completion.
-    pub async fn invoke<W: Workflow>(&self, workflow: &Arc<W>, arn: &str) -> Result<InvocationOutcome, EngineError> {
+    pub async fn invoke<W: Workflow>(
+        &self,
+        workflow: &Arc<W>,
+        arn: &str,
+    ) -> Result<InvocationOutcome, EngineError> {
         let start = EpochMillis(self.clock.now_ms());
         let page_size = self.options.page_size;
         let mut event = None;
@@ -131,8 +144,14 @@ impl LocalEngine {
                 updated_operation_ids: updated,
             });
         })?;
-        let Some(event) = event else { return Err(EngineError::Store(StoreError::NotFound(arn.to_owned()))) };
-        let client = Arc::new(LocalClient { store: self.store.clone(), clock: self.clock.clone(), page_size });
+        let Some(event) = event else {
+            return Err(EngineError::Store(StoreError::NotFound(arn.to_owned())));
+        };
+        let client = Arc::new(LocalClient {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            page_size,
+        });
         let mut config = ExecutionConfig::default();
         if let Some(sink) = &self.options.log_sink {
             config.log_sink = sink.clone();
@@ -157,7 +176,11 @@ impl LocalEngine {
                     match output.status {
                         InvocationStatus::Succeeded => {
                             // A large result was already recorded by an EXECUTION checkpoint.
-                            let value = output.result.clone().filter(|r| !r.is_empty()).or(record.result.clone());
+                            let value = output
+                                .result
+                                .clone()
+                                .filter(|r| !r.is_empty())
+                                .or(record.result.clone());
                             service::complete(record, ExecutionStatus::Succeeded, value, None, end);
                         }
                         InvocationStatus::Failed => {
@@ -169,7 +192,13 @@ impl LocalEngine {
                     result = InvocationOutcome::Returned(output.status);
                 }
                 Err(error) => {
-                    service::invocation_completed(record, start, end, request_id.clone(), Some(error.clone()));
+                    service::invocation_completed(
+                        record,
+                        start,
+                        end,
+                        request_id.clone(),
+                        Some(error.clone()),
+                    );
                     record.failed_invocations += 1;
                     if record.failed_invocations > self.options.max_invocation_retries {
                         service::complete(record, ExecutionStatus::Failed, None, Some(error.clone()), end);
@@ -184,7 +213,11 @@ impl LocalEngine {
     /// Invokes execution `arn` until it finishes or has nothing left to wait for that this
     /// engine can deliver by itself (e.g. it waits on a callback), firing timers in between
     /// (instantly under a virtual clock, by sleeping under the real one).
-    pub async fn run_to_completion<W: Workflow>(&self, workflow: &Arc<W>, arn: &str) -> Result<ExecutionRecord, EngineError> {
+    pub async fn run_to_completion<W: Workflow>(
+        &self,
+        workflow: &Arc<W>,
+        arn: &str,
+    ) -> Result<ExecutionRecord, EngineError> {
         let mut invocations = 0;
         loop {
             let record = self.store.get(arn)?;
@@ -192,7 +225,10 @@ impl LocalEngine {
                 return Ok(record);
             }
             if invocations >= self.options.max_invocations {
-                return Err(EngineError::TooManyInvocations { arn: arn.to_owned(), limit: invocations });
+                return Err(EngineError::TooManyInvocations {
+                    arn: arn.to_owned(),
+                    limit: invocations,
+                });
             }
             invocations += 1;
             let outcome = self.invoke(workflow, arn).await?;
@@ -205,7 +241,9 @@ impl LocalEngine {
             if record.status.is_terminal() {
                 return Ok(record);
             }
-            let Some(due) = service::next_timer(&record) else { return Ok(record) };
+            let Some(due) = service::next_timer(&record) else {
+                return Ok(record);
+            };
             self.sleep_until(due.0).await;
             let now = EpochMillis(self.clock.now_ms());
             self.store.update(arn, &mut |record| {
@@ -215,7 +253,11 @@ impl LocalEngine {
     }
 
     /// Starts an execution and runs it to completion.
-    pub async fn run<W: Workflow>(&self, workflow: &Arc<W>, input: Option<&str>) -> Result<ExecutionRecord, EngineError> {
+    pub async fn run<W: Workflow>(
+        &self,
+        workflow: &Arc<W>,
+        input: Option<&str>,
+    ) -> Result<ExecutionRecord, EngineError> {
         let arn = self.start_execution(workflow.name(), input)?;
         self.run_to_completion(workflow, &arn).await
     }

@@ -5,10 +5,11 @@
 
 use super::store::{ExecutionRecord, ExecutionStatus};
 use durable_core::wire::{
-    CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event, EventDetails,
-    EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation, OperationAction,
-    OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails, StepDetails,
-    StepFailedDetails, StepSucceededDetails, WaitDetails, WaitStartedDetails, WaitSucceededDetails,
+    CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event,
+    EventDetails, EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation,
+    OperationAction, OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails,
+    StepDetails, StepFailedDetails, StepSucceededDetails, WaitDetails, WaitStartedDetails,
+    WaitSucceededDetails,
 };
 use durable_core::{limits, CheckpointError};
 use std::collections::HashSet;
@@ -20,12 +21,23 @@ pub(crate) fn invalid(message: impl Into<String>) -> CheckpointError {
 
 /// Creates the record of a new execution with its `EXECUTION` operation and
 /// `ExecutionStarted` event.
-pub(crate) fn new_execution(arn: String, workflow: String, input: Option<String>, now: EpochMillis) -> ExecutionRecord {
+pub(crate) fn new_execution(
+    arn: String,
+    workflow: String,
+    input: Option<String>,
+    now: EpochMillis,
+) -> ExecutionRecord {
     let exec_id = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
-    let mut op = Operation::new(exec_id.clone(), OperationType::Execution, OperationStatus::Started);
+    let mut op = Operation::new(
+        exec_id.clone(),
+        OperationType::Execution,
+        OperationStatus::Started,
+    );
     op.name = Some(workflow.clone());
     op.start_timestamp = Some(now);
-    op.execution_details = Some(durable_core::wire::ExecutionDetails { input_payload: input.clone() });
+    op.execution_details = Some(durable_core::wire::ExecutionDetails {
+        input_payload: input.clone(),
+    });
     let mut record = ExecutionRecord {
         arn,
         workflow,
@@ -75,21 +87,35 @@ pub(crate) fn checkpoint(
         return Err(invalid("Invalid checkpoint token"));
     }
     if record.status.is_terminal() {
-        return Err(invalid(format!("execution {} is already {}", record.arn, record.status.as_str())));
+        return Err(invalid(format!(
+            "execution {} is already {}",
+            record.arn,
+            record.status.as_str()
+        )));
     }
     validate(record, updates)?;
     let mut completed = false;
     for u in updates {
         completed |= apply(record, u, now);
     }
-    let token = if completed { record.token = None; None } else { Some(rotate_token(record)) };
+    let token = if completed {
+        record.token = None;
+        None
+    } else {
+        Some(rotate_token(record))
+    };
     Ok((token, take_dirty(record)))
 }
 
 /// The operations changed since the last response, in creation order.
 pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Operation> {
     let dirty: HashSet<String> = record.dirty.drain(..).collect();
-    record.operations.iter().filter(|o| dirty.contains(&o.id)).cloned().collect()
+    record
+        .operations
+        .iter()
+        .filter(|o| dirty.contains(&o.id))
+        .cloned()
+        .collect()
 }
 
 fn mark_dirty(record: &mut ExecutionRecord, id: &str) {
@@ -100,6 +126,25 @@ fn mark_dirty(record: &mut ExecutionRecord, id: &str) {
 
 /// Checks the whole batch before anything is applied, so a rejected call changes nothing.
 fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(), CheckpointError> {
+    if updates.len() > limits::MAX_BATCH_UPDATES {
+        return Err(invalid(format!(
+            "a checkpoint carries at most {} updates, got {}",
+            limits::MAX_BATCH_UPDATES,
+            updates.len()
+        )));
+    }
+    // The estimate bounds the real size from above; serialize only when it is inconclusive.
+    let estimate: usize = updates.iter().map(|u| u.encoded_len() + 1).sum();
+    let body = if estimate > limits::MAX_BATCH_BYTES {
+        updates.iter().map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1)).sum()
+    } else {
+        estimate
+    };
+    // A large execution result travels alone in its own call, bounded by the payload limit.
+    let completes_execution = updates.iter().any(|u| u.operation_type == OperationType::Execution);
+    if body > limits::MAX_BATCH_BYTES && !(completes_execution && updates.len() == 1) {
+        return Err(invalid(format!("a checkpoint body is at most {} bytes, got {body}", limits::MAX_BATCH_BYTES)));
+    }
     let mut started_here: Vec<(&str, OperationType)> = Vec::new();
     let mut seen: Vec<(&str, OperationAction)> = Vec::new();
     for (i, u) in updates.iter().enumerate() {
@@ -114,22 +159,38 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
                 limits::MAX_OPERATION_PAYLOAD_BYTES
             };
             if p.len() > limit {
-                return Err(invalid(format!("{}: Payload of {} bytes exceeds {limit}", at(), p.len())));
+                return Err(invalid(format!(
+                    "{}: Payload of {} bytes exceeds {limit}",
+                    at(),
+                    p.len()
+                )));
             }
         }
         if let Some(e) = &u.error {
             if e.encoded_len() > limits::MAX_ERROR_BYTES {
-                return Err(invalid(format!("{}: Error exceeds {} bytes", at(), limits::MAX_ERROR_BYTES)));
+                return Err(invalid(format!(
+                    "{}: Error exceeds {} bytes",
+                    at(),
+                    limits::MAX_ERROR_BYTES
+                )));
             }
         }
         if u.operation_type == OperationType::Execution {
             if i + 1 != updates.len() {
-                return Err(invalid(format!("{}: the EXECUTION update must be the last of its batch", at())));
+                return Err(invalid(format!(
+                    "{}: the EXECUTION update must be the last of its batch",
+                    at()
+                )));
             }
             match u.action {
                 OperationAction::Succeed if u.error.is_none() => {}
                 OperationAction::Fail if u.payload.is_none() => {}
-                _ => return Err(invalid(format!("{}: EXECUTION takes SUCCEED with a Payload or FAIL with an Error", at()))),
+                _ => {
+                    return Err(invalid(format!(
+                        "{}: EXECUTION takes SUCCEED with a Payload or FAIL with an Error",
+                        at()
+                    )))
+                }
             }
             continue;
         }
@@ -137,19 +198,29 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             let known = record
                 .operation(parent)
                 .is_some_and(|p| p.operation_type == OperationType::Context)
-                || started_here.iter().any(|(id, t)| id == parent && *t == OperationType::Context);
+                || started_here
+                    .iter()
+                    .any(|(id, t)| id == parent && *t == OperationType::Context);
             if !known {
-                return Err(invalid(format!("{}: ParentId {parent} is not a known CONTEXT operation", at())));
+                return Err(invalid(format!(
+                    "{}: ParentId {parent} is not a known CONTEXT operation",
+                    at()
+                )));
             }
         }
         let earlier = seen.iter().filter(|(id, _)| *id == u.id).count();
         if earlier > 0 {
             let pair_ok = earlier == 1
                 && matches!(u.operation_type, OperationType::Step | OperationType::Context)
-                && seen.iter().any(|(id, a)| *id == u.id && *a == OperationAction::Start)
+                && seen
+                    .iter()
+                    .any(|(id, a)| *id == u.id && *a == OperationAction::Start)
                 && u.action != OperationAction::Start;
             if !pair_ok {
-                return Err(invalid(format!("{}: the same operation appears twice in one batch", at())));
+                return Err(invalid(format!(
+                    "{}: the same operation appears twice in one batch",
+                    at()
+                )));
             }
         }
         let existing = record.operation(&u.id);
@@ -170,7 +241,11 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             }
         }
         // The status the operation will have when this update applies.
-        let status = if earlier > 0 { Some(OperationStatus::Started) } else { existing.map(|o| o.status) };
+        let status = if earlier > 0 {
+            Some(OperationStatus::Started)
+        } else {
+            existing.map(|o| o.status)
+        };
         check_transition(u, status).map_err(|why| invalid(format!("{}: {why}", at())))?;
         if u.action == OperationAction::Start {
             started_here.push((&u.id, u.operation_type));
@@ -199,7 +274,11 @@ fn check_transition(u: &OperationUpdate, status: Option<OperationStatus>) -> Res
             matches!(status, Some(S::Started | S::Ready))
         }
         (OperationType::Step, A::Retry) => {
-            if u.step_options.as_ref().and_then(|o| o.next_attempt_delay_seconds).is_none() {
+            if u.step_options
+                .as_ref()
+                .and_then(|o| o.next_attempt_delay_seconds)
+                .is_none()
+            {
                 return Err("RETRY requires StepOptions.NextAttemptDelaySeconds".into());
             }
             if u.error.is_some() && u.payload.is_some() {
@@ -225,7 +304,13 @@ fn check_transition(u: &OperationUpdate, status: Option<OperationStatus>) -> Res
             }
             status.is_none()
         }
-        _ => return Err(format!("{} is not a valid action for {}", u.action.as_str(), u.operation_type)),
+        _ => {
+            return Err(format!(
+                "{} is not a valid action for {}",
+                u.action.as_str(),
+                u.operation_type
+            ))
+        }
     };
     if ok {
         Ok(())
@@ -257,11 +342,15 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         record.operations.push(op);
     }
     mark_dirty(record, &u.id);
-    let Some(op) = record.operation_mut(&u.id) else { return false };
+    let Some(op) = record.operation_mut(&u.id) else {
+        return false;
+    };
     let details = match (u.operation_type, u.action) {
         (OperationType::Step, A::Start) => {
             op.status = OperationStatus::Started;
-            op.step_details.get_or_insert_with(StepDetails::default).next_attempt_timestamp = None;
+            op.step_details
+                .get_or_insert_with(StepDetails::default)
+                .next_attempt_timestamp = None;
             EventDetails::StepStarted(Empty {})
         }
         (OperationType::Step, A::Succeed) => {
@@ -274,7 +363,10 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             op.end_timestamp = Some(now);
             EventDetails::StepSucceeded(StepSucceededDetails {
                 result: EventPayload::full(u.payload.clone()),
-                retry_details: (attempt > 1).then_some(RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: None }),
+                retry_details: (attempt > 1).then_some(RetryDetails {
+                    current_attempt: attempt,
+                    next_attempt_delay_seconds: None,
+                }),
             })
         }
         (OperationType::Step, A::Fail) => {
@@ -286,11 +378,18 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             op.end_timestamp = Some(now);
             EventDetails::StepFailed(StepFailedDetails {
                 error: EventError::full(u.error.clone().unwrap_or_default()),
-                retry_details: RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: None },
+                retry_details: RetryDetails {
+                    current_attempt: attempt,
+                    next_attempt_delay_seconds: None,
+                },
             })
         }
         (OperationType::Step, A::Retry) => {
-            let delay = u.step_options.as_ref().and_then(|o| o.next_attempt_delay_seconds).unwrap_or(1);
+            let delay = u
+                .step_options
+                .as_ref()
+                .and_then(|o| o.next_attempt_delay_seconds)
+                .unwrap_or(1);
             let d = op.step_details.get_or_insert_with(StepDetails::default);
             d.attempt += 1;
             d.error = u.error.clone();
@@ -301,8 +400,14 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             let attempt = d.attempt;
             op.status = OperationStatus::Pending;
             EventDetails::StepFailed(StepFailedDetails {
-                error: EventError { payload: u.error.clone(), truncated: false },
-                retry_details: RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: Some(delay) },
+                error: EventError {
+                    payload: u.error.clone(),
+                    truncated: false,
+                },
+                retry_details: RetryDetails {
+                    current_attempt: attempt,
+                    next_attempt_delay_seconds: Some(delay),
+                },
             })
         }
         (OperationType::Context, A::Start) => EventDetails::ContextStarted(Empty {}),
@@ -314,29 +419,48 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
                 result: u.payload.clone(),
                 error: None,
             });
-            EventDetails::ContextSucceeded(ResultDetails { result: EventPayload::full(u.payload.clone()) })
+            EventDetails::ContextSucceeded(ResultDetails {
+                result: EventPayload::full(u.payload.clone()),
+            })
         }
         (OperationType::Context, A::Fail) => {
             op.status = OperationStatus::Failed;
             op.end_timestamp = Some(now);
-            op.context_details = Some(ContextDetails { replay_children: None, result: None, error: u.error.clone() });
-            EventDetails::ContextFailed(ErrorDetails { error: u.error.clone().map(EventError::full) })
+            op.context_details = Some(ContextDetails {
+                replay_children: None,
+                result: None,
+                error: u.error.clone(),
+            });
+            EventDetails::ContextFailed(ErrorDetails {
+                error: u.error.clone().map(EventError::full),
+            })
         }
         (OperationType::Wait, A::Start) => {
             let secs = u.wait_options.as_ref().and_then(|o| o.wait_seconds).unwrap_or(1);
             let end = now.plus_seconds(i64::from(secs));
-            op.wait_details = Some(WaitDetails { scheduled_end_timestamp: Some(end) });
-            EventDetails::WaitStarted(WaitStartedDetails { duration: u64::from(secs), scheduled_end_timestamp: end })
+            op.wait_details = Some(WaitDetails {
+                scheduled_end_timestamp: Some(end),
+            });
+            EventDetails::WaitStarted(WaitStartedDetails {
+                duration: u64::from(secs),
+                scheduled_end_timestamp: end,
+            })
         }
         (OperationType::Wait, A::Cancel) => {
             op.status = OperationStatus::Cancelled;
             op.end_timestamp = Some(now);
-            EventDetails::WaitCancelled(ErrorDetails { error: u.error.clone().map(EventError::full) })
+            EventDetails::WaitCancelled(ErrorDetails {
+                error: u.error.clone().map(EventError::full),
+            })
         }
         (OperationType::Callback, A::Start) => {
             // Callback ids are minted here; delivery and timeouts belong to the callback API.
             let id = format!("cb-{:032x}", fastrand::u128(..));
-            op.callback_details = Some(durable_core::wire::CallbackDetails { callback_id: Some(id.clone()), result: None, error: None });
+            op.callback_details = Some(durable_core::wire::CallbackDetails {
+                callback_id: Some(id.clone()),
+                result: None,
+                error: None,
+            });
             let o = u.callback_options.clone().unwrap_or_default();
             EventDetails::CallbackStarted(CallbackStartedDetails {
                 callback_id: id,
@@ -346,7 +470,12 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         }
         _ => return false,
     };
-    let (id, name, sub, parent) = (op.id.clone(), op.name.clone(), op.sub_type.clone(), op.parent_id.clone());
+    let (id, name, sub, parent) = (
+        op.id.clone(),
+        op.name.clone(),
+        op.sub_type.clone(),
+        op.parent_id.clone(),
+    );
     push_op_event(record, now, &id, name, sub, parent, details);
     false
 }
@@ -379,10 +508,18 @@ pub(crate) fn complete(
         op.end_timestamp = Some(now);
     }
     let details = match status {
-        ExecutionStatus::Succeeded => EventDetails::ExecutionSucceeded(ResultDetails { result: EventPayload::full(result) }),
-        ExecutionStatus::TimedOut => EventDetails::ExecutionTimedOut(ErrorDetails { error: error.map(EventError::full) }),
-        ExecutionStatus::Stopped => EventDetails::ExecutionStopped(ErrorDetails { error: error.map(EventError::full) }),
-        _ => EventDetails::ExecutionFailed(ErrorDetails { error: error.map(EventError::full) }),
+        ExecutionStatus::Succeeded => EventDetails::ExecutionSucceeded(ResultDetails {
+            result: EventPayload::full(result),
+        }),
+        ExecutionStatus::TimedOut => EventDetails::ExecutionTimedOut(ErrorDetails {
+            error: error.map(EventError::full),
+        }),
+        ExecutionStatus::Stopped => EventDetails::ExecutionStopped(ErrorDetails {
+            error: error.map(EventError::full),
+        }),
+        _ => EventDetails::ExecutionFailed(ErrorDetails {
+            error: error.map(EventError::full),
+        }),
     };
     push_event(record, now, exec_id.as_deref(), details);
 }
@@ -415,8 +552,12 @@ pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
         .operations
         .iter()
         .filter_map(|op| match (op.operation_type, op.status) {
-            (OperationType::Wait, OperationStatus::Started) => op.wait_details.as_ref()?.scheduled_end_timestamp,
-            (OperationType::Step, OperationStatus::Pending) => op.step_details.as_ref()?.next_attempt_timestamp,
+            (OperationType::Wait, OperationStatus::Started) => {
+                op.wait_details.as_ref()?.scheduled_end_timestamp
+            }
+            (OperationType::Step, OperationStatus::Pending) => {
+                op.step_details.as_ref()?.next_attempt_timestamp
+            }
             _ => None,
         })
         .min()
@@ -430,13 +571,17 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
     for op in &mut record.operations {
         match (op.operation_type, op.status) {
             (OperationType::Wait, OperationStatus::Started) => {
-                let Some(end) = op.wait_details.as_ref().and_then(|d| d.scheduled_end_timestamp) else { continue };
+                let Some(end) = op.wait_details.as_ref().and_then(|d| d.scheduled_end_timestamp) else {
+                    continue;
+                };
                 if end > now {
                     continue;
                 }
                 op.status = OperationStatus::Succeeded;
                 op.end_timestamp = Some(now);
-                let duration = op.start_timestamp.map_or(0, |s| ((end.0 - s.0) / 1000).max(0) as u64);
+                let duration = op
+                    .start_timestamp
+                    .map_or(0, |s| ((end.0 - s.0) / 1000).max(0) as u64);
                 fired.push(op.id.clone());
                 events.push((
                     op.id.clone(),

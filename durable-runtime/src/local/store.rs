@@ -149,12 +149,19 @@ impl Store for MemoryStore {
     }
 
     fn get(&self, arn: &str) -> Result<ExecutionRecord, StoreError> {
-        self.lock().records.get(arn).cloned().ok_or_else(|| StoreError::NotFound(arn.to_owned()))
+        self.lock()
+            .records
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))
     }
 
     fn update(&self, arn: &str, f: &mut dyn FnMut(&mut ExecutionRecord)) -> Result<(), StoreError> {
         let mut inner = self.lock();
-        let record = inner.records.get_mut(arn).ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+        let record = inner
+            .records
+            .get_mut(arn)
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
         f(record);
         Ok(())
     }

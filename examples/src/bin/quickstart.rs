@@ -37,24 +37,41 @@ fn onboarding() -> impl Workflow<Input = String, Output = Welcome> {
         // A child context groups operations under one name and one checkpointed result.
         let checks: Vec<String> = ctx
             .run_in_child_context("verify", |child: DurableContext| async move {
-                let email: String =
-                    child.step("check-email", |_| async { Ok::<_, DurableError>("email ok".to_owned()) }).await?;
-                let phone: String =
-                    child.step("check-phone", |_| async { Ok::<_, DurableError>("phone ok".to_owned()) }).await?;
+                let email: String = child
+                    .step("check-email", |_| async {
+                        Ok::<_, DurableError>("email ok".to_owned())
+                    })
+                    .await?;
+                let phone: String = child
+                    .step("check-phone", |_| async {
+                        Ok::<_, DurableError>("phone ok".to_owned())
+                    })
+                    .await?;
                 Ok(vec![email, phone])
             })
             .await?;
 
-        let greeting: String =
-            ctx.step("greet", move |_| async move { Ok::<_, DurableError>(format!("Welcome, {name}!")) }).await?;
-        Ok(Welcome { greeting, account, checks })
+        let greeting: String = ctx
+            .step("greet", move |_| async move {
+                Ok::<_, DurableError>(format!("Welcome, {name}!"))
+            })
+            .await?;
+        Ok(Welcome {
+            greeting,
+            account,
+            checks,
+        })
     })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args().nth(1).unwrap_or_else(|| "Ada".to_owned());
-    let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(SystemClock), EngineOptions::default());
+    let engine = LocalEngine::new(
+        Arc::new(MemoryStore::new()),
+        Arc::new(SystemClock),
+        EngineOptions::default(),
+    );
     let workflow = Arc::new(onboarding());
     let input = serde_json::to_string(&name)?;
     let arn = engine.start_execution(workflow.name(), Some(&input))?;
@@ -68,7 +85,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for event in &record.events {
         let at = (event.event_timestamp.as_millis() - record.start.as_millis()) as f64 / 1000.0;
         let name = event.name.as_deref().unwrap_or("");
-        println!("  {:>3}  +{at:>6.3}s  {:<22} {name}", event.event_id, event.event_type);
+        println!(
+            "  {:>3}  +{at:>6.3}s  {:<22} {name}",
+            event.event_id, event.event_type
+        );
     }
     Ok(())
 }

@@ -1,0 +1,1 @@
+//! Tests of durable's macros live in `tests/`; this library is empty.
