@@ -120,7 +120,11 @@ async fn retries_record_attempts_and_delays() {
     let r = TestRunner::new(wf).run(&()).await.unwrap();
     assert_eq!(r.output::<u32>().unwrap(), 3);
     assert_eq!(r.invocations(), 3);
-    let failed: Vec<_> = r.history().iter().filter(|e| e.event_type == "StepFailed").collect();
+    let failed: Vec<_> = r
+        .history()
+        .iter()
+        .filter(|e| e.event_type == "StepFailed")
+        .collect();
     let details: Vec<_> = failed
         .iter()
         .map(|e| serde_json::to_value(e).unwrap()["StepFailedDetails"]["RetryDetails"].clone())
@@ -132,8 +136,15 @@ async fn retries_record_attempts_and_delays() {
             serde_json::json!({"CurrentAttempt": 2, "NextAttemptDelaySeconds": 6}),
         ]
     );
-    let succeeded = r.history().iter().find(|e| e.event_type == "StepSucceeded").unwrap();
-    assert_eq!(serde_json::to_value(succeeded).unwrap()["StepSucceededDetails"]["RetryDetails"]["CurrentAttempt"], 3);
+    let succeeded = r
+        .history()
+        .iter()
+        .find(|e| e.event_type == "StepSucceeded")
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(succeeded).unwrap()["StepSucceededDetails"]["RetryDetails"]["CurrentAttempt"],
+        3
+    );
 }
 
 #[tokio::test]
@@ -158,7 +169,11 @@ async fn changed_code_is_a_non_determinism_error() {
     let error = record.error.unwrap();
     assert_eq!(error.type_name(), "NonDeterministicExecutionError");
     assert!(error.message().contains("operation 1"), "{}", error.message());
-    assert!(error.message().contains("\"refund\"") && error.message().contains("\"charge\""), "{}", error.message());
+    assert!(
+        error.message().contains("\"refund\"") && error.message().contains("\"charge\""),
+        "{}",
+        error.message()
+    );
 }
 
 #[tokio::test]
@@ -187,9 +202,16 @@ async fn at_most_once_step_is_not_rerun_after_a_crash() {
     let r = TestRunner::new(wf).run(&()).await.unwrap();
     assert_eq!(r.output::<String>().unwrap(), "StepInterruptedError");
     assert_eq!(runs.load(Ordering::SeqCst), 1, "an at-most-once body ran twice");
-    let crash = r.history().iter().find(|e| e.event_type == "InvocationCompleted").unwrap();
+    let crash = r
+        .history()
+        .iter()
+        .find(|e| e.event_type == "InvocationCompleted")
+        .unwrap();
     let crash = serde_json::to_value(crash).unwrap();
-    assert_eq!(crash["InvocationCompletedDetails"]["Error"]["Payload"]["ErrorType"], "Runtime.ExitError");
+    assert_eq!(
+        crash["InvocationCompletedDetails"]["Error"]["Payload"]["ErrorType"],
+        "Runtime.ExitError"
+    );
 }
 
 #[tokio::test]
@@ -202,7 +224,9 @@ async fn large_child_results_replay_their_children() {
             let big: String = ctx
                 .run_in_child_context("build", move |child: DurableContext| async move {
                     counter.fetch_add(1, Ordering::SeqCst);
-                    let unit: String = child.step("unit", |_| async { Ok::<_, DurableError>("ab".to_owned()) }).await?;
+                    let unit: String = child
+                        .step("unit", |_| async { Ok::<_, DurableError>("ab".to_owned()) })
+                        .await?;
                     Ok(unit.repeat(200 * 1024))
                 })
                 .await?;
@@ -212,7 +236,11 @@ async fn large_child_results_replay_their_children() {
     });
     let r = TestRunner::new(wf).run(&()).await.unwrap();
     assert_eq!(r.output::<usize>().unwrap(), 400 * 1024);
-    assert_eq!(runs.load(Ordering::SeqCst), 2, "the body re-runs once to rebuild the value");
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        2,
+        "the body re-runs once to rebuild the value"
+    );
     let ctx_op = r.operation("build").unwrap();
     let details = ctx_op.context_details.as_ref().unwrap();
     assert_eq!(details.replay_children, Some(true));
@@ -224,7 +252,9 @@ async fn concurrent_steps_are_batched_within_service_limits() {
     let wf = workflow_fn("fan-out", |ctx: DurableContext, n: u32| async move {
         let futures: Vec<durable_runtime::BoxFuture<'static, Result<u32, DurableError>>> = (0..n)
             .map(|i| {
-                let step = ctx.step(format!("item-{i}"), move |_| async move { Ok::<_, DurableError>(i * 2) });
+                let step = ctx.step(format!("item-{i}"), move |_| async move {
+                    Ok::<_, DurableError>(i * 2)
+                });
                 Box::pin(std::future::IntoFuture::into_future(step)) as _
             })
             .collect();
@@ -247,7 +277,9 @@ async fn paginated_state_replays_the_same() {
     let wf = workflow_fn("paged", |ctx: DurableContext, n: u32| async move {
         let mut sum = 0;
         for i in 0..n {
-            sum += ctx.step(format!("s{i}"), move |_| async move { Ok::<_, DurableError>(i) }).await?;
+            sum += ctx
+                .step(format!("s{i}"), move |_| async move { Ok::<_, DurableError>(i) })
+                .await?;
             ctx.wait(format!("w{i}"), Duration::from_secs(1)).await?;
         }
         Ok(sum)
@@ -260,8 +292,11 @@ async fn paginated_state_replays_the_same() {
 #[tokio::test]
 async fn oversized_results_take_the_service_paths() {
     let wf = workflow_fn("sizes", |ctx: DurableContext, _: ()| async move {
-        let too_big: Result<String, DurableError> =
-            ctx.step("huge-step", |_| async { Ok::<_, DurableError>("x".repeat(2 * 1024 * 1024)) }).await;
+        let too_big: Result<String, DurableError> = ctx
+            .step("huge-step", |_| async {
+                Ok::<_, DurableError>("x".repeat(2 * 1024 * 1024))
+            })
+            .await;
         let error = match too_big {
             Err(DurableError::StepFailed { error, .. }) => error.type_name().to_owned(),
             other => format!("{other:?}"),
@@ -277,7 +312,9 @@ async fn oversized_results_take_the_service_paths() {
     assert!(out.starts_with("PayloadTooLargeError:"), "{}", &out[..40]);
     assert_eq!(r.result_json().unwrap().len(), 6 * 1024 * 1024 - 30);
 
-    let too_big = workflow_fn("too-big", |_ctx: DurableContext, _: ()| async move { Ok("z".repeat(7 << 20)) });
+    let too_big = workflow_fn("too-big", |_ctx: DurableContext, _: ()| async move {
+        Ok("z".repeat(7 << 20))
+    });
     let r = TestRunner::new(too_big).run(&()).await.unwrap();
     assert_eq!(r.status(), ExecutionStatus::Failed);
     assert_eq!(r.error().unwrap().type_name(), "PayloadTooLargeError");
@@ -304,7 +341,12 @@ async fn deterministic_helpers_and_logs_are_stable_across_replays() {
         ctx.wait("pause", Duration::from_secs(5)).await?;
         // After the replay these are the recorded values, not fresh ones.
         let id2 = ctx.uuid().await?;
-        Ok((id, n, t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64, id2))
+        Ok((
+            id,
+            n,
+            t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64,
+            id2,
+        ))
     });
     let runner = TestRunner::new(wf);
     let r = runner.run(&()).await.unwrap();
@@ -314,7 +356,11 @@ async fn deterministic_helpers_and_logs_are_stable_across_replays() {
     assert!(t > 0);
     let ops = r.operations();
     assert_eq!(ops[1].result(), Some(format!("{id:?}").as_str()));
-    let logs: Vec<_> = r.logs().iter().filter(|l| l.message.starts_with("before wait")).collect();
+    let logs: Vec<_> = r
+        .logs()
+        .iter()
+        .filter(|l| l.message.starts_with("before wait"))
+        .collect();
     assert_eq!(logs.len(), 1, "orchestration logs must not repeat on replay");
 }
 
@@ -322,7 +368,9 @@ async fn deterministic_helpers_and_logs_are_stable_across_replays() {
 async fn step_mocks_replace_bodies_by_name() {
     let wf = workflow_fn("mocked", |ctx: DurableContext, _: ()| async move {
         let v: u32 = ctx
-            .step("external-api", |_| async { Err::<u32, _>(DurableError::failure("Unreachable", "network")) })
+            .step("external-api", |_| async {
+                Err::<u32, _>(DurableError::failure("Unreachable", "network"))
+            })
             .retry(RetryPolicy::exponential().max_attempts(3).jitter(Jitter::None))
             .await?;
         Ok(v)

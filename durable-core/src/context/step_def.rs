@@ -39,7 +39,8 @@ pub trait StepDefinition: Send + 'static {
 }
 
 /// The body future of a [`StepDefinition`] step.
-type DefinitionBody<S> = BoxFuture<'static, Result<<S as StepDefinition>::Value, <S as StepDefinition>::Error>>;
+type DefinitionBody<S> =
+    BoxFuture<'static, Result<<S as StepDefinition>::Value, <S as StepDefinition>::Error>>;
 
 impl DurableContext {
     /// Creates the step `definition` describes (normally the value returned by a `#[step]`
@@ -51,7 +52,9 @@ impl DurableContext {
     ) -> Step<S::Value, impl FnOnce(StepContext) -> DefinitionBody<S> + Send + 'static> {
         let retry = definition.retry_policy();
         let semantics = definition.semantics();
-        let step = self.step(definition.name(), move |cx| definition.call(cx)).semantics(semantics);
+        let step = self
+            .step(definition.name(), move |cx| definition.call(cx))
+            .semantics(semantics);
         match retry {
             Some(policy) => step.retry(policy),
             None => step,

@@ -136,14 +136,22 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
     // The estimate bounds the real size from above; serialize only when it is inconclusive.
     let estimate: usize = updates.iter().map(|u| u.encoded_len() + 1).sum();
     let body = if estimate > limits::MAX_BATCH_BYTES {
-        updates.iter().map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1)).sum()
+        updates
+            .iter()
+            .map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1))
+            .sum()
     } else {
         estimate
     };
     // A large execution result travels alone in its own call, bounded by the payload limit.
-    let completes_execution = updates.iter().any(|u| u.operation_type == OperationType::Execution);
+    let completes_execution = updates
+        .iter()
+        .any(|u| u.operation_type == OperationType::Execution);
     if body > limits::MAX_BATCH_BYTES && !(completes_execution && updates.len() == 1) {
-        return Err(invalid(format!("a checkpoint body is at most {} bytes, got {body}", limits::MAX_BATCH_BYTES)));
+        return Err(invalid(format!(
+            "a checkpoint body is at most {} bytes, got {body}",
+            limits::MAX_BATCH_BYTES
+        )));
     }
     let mut started_here: Vec<(&str, OperationType)> = Vec::new();
     let mut seen: Vec<(&str, OperationAction)> = Vec::new();
