@@ -14,9 +14,10 @@ use durable_core::wire::{
 use durable_core::{limits, CheckpointError};
 use std::collections::HashSet;
 
-/// A rejected checkpoint, as the service reports it.
+/// A rejected checkpoint, as the service reports it (HTTP 400). A stale token classifies as
+/// retryable, like every SDK treats it.
 pub(crate) fn invalid(message: impl Into<String>) -> CheckpointError {
-    CheckpointError::terminal("InvalidParameterValueException", message)
+    CheckpointError::classify(400, "InvalidParameterValueException", message)
 }
 
 /// Creates the record of a new execution with its `EXECUTION` operation and
@@ -656,4 +657,133 @@ fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, 
         event_timestamp: now,
         details,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use durable_core::wire::{StepOptions, WaitOptions};
+
+    fn record() -> (ExecutionRecord, String) {
+        let mut r = new_execution(
+            "arn:x/inv".into(),
+            "wf".into(),
+            Some("1".into()),
+            EpochMillis(1_000),
+        );
+        let t = rotate_token(&mut r);
+        (r, t)
+    }
+
+    fn update(id: &str, t: OperationType, a: OperationAction) -> OperationUpdate {
+        let mut u = OperationUpdate::new(id, t, a);
+        u.sub_type = Some(match t {
+            OperationType::Wait => "Wait".into(),
+            OperationType::Context => "RunInChildContext".into(),
+            _ => "Step".into(),
+        });
+        u
+    }
+
+    fn rejects(r: &mut ExecutionRecord, token: &str, updates: &[OperationUpdate], needle: &str) {
+        let before = r.clone();
+        match checkpoint(r, token, updates, EpochMillis(2_000)) {
+            Err(e) => assert!(e.message.contains(needle), "{e}"),
+            Ok(_) => panic!("accepted an invalid batch: {updates:?}"),
+        }
+        assert_eq!(*r, before, "a rejected batch must change nothing");
+    }
+
+    #[test]
+    fn tokens_are_single_use() {
+        let (mut r, t) = record();
+        let (next, _) = checkpoint(
+            &mut r,
+            &t,
+            &[update("a", OperationType::Step, OperationAction::Start)],
+            EpochMillis(2_000),
+        )
+        .unwrap();
+        assert!(next.is_some());
+        let err = checkpoint(&mut r, &t, &[], EpochMillis(2_000)).unwrap_err();
+        assert!(err.is_retryable(), "a stale token is retryable: {err}");
+    }
+
+    #[test]
+    fn invalid_transitions_are_rejected_atomically() {
+        let (mut r, t) = record();
+        let start = update("a", OperationType::Step, OperationAction::Start);
+        let succeed = update("a", OperationType::Step, OperationAction::Succeed);
+        let (t, _) = checkpoint(&mut r, &t, &[start.clone()], EpochMillis(2_000)).unwrap();
+        let t = t.unwrap();
+        rejects(
+            &mut r,
+            &t,
+            &[start.clone()],
+            "START is not valid while the operation is STARTED",
+        );
+        let mut retry = update("a", OperationType::Step, OperationAction::Retry);
+        rejects(&mut r, &t, &[retry.clone()], "NextAttemptDelaySeconds");
+        retry.step_options = Some(StepOptions {
+            next_attempt_delay_seconds: Some(1),
+        });
+        let mut renamed = succeed.clone();
+        renamed.name = Some("other".into());
+        rejects(&mut r, &t, &[renamed], "Inconsistent operation");
+        let mut orphan = update("b", OperationType::Step, OperationAction::Start);
+        orphan.parent_id = Some("nope".into());
+        rejects(&mut r, &t, &[orphan], "ParentId");
+        rejects(
+            &mut r,
+            &t,
+            &[update("w", OperationType::Wait, OperationAction::Start)],
+            "WaitSeconds",
+        );
+        let many: Vec<_> = (0..251)
+            .map(|i| update(&format!("s{i}"), OperationType::Step, OperationAction::Start))
+            .collect();
+        rejects(&mut r, &t, &many, "at most 250");
+        let mut exec = update("e", OperationType::Execution, OperationAction::Succeed);
+        exec.sub_type = None;
+        rejects(&mut r, &t, &[exec, succeed.clone()], "must be the last");
+        // A valid RETRY then moves the step to PENDING with its timer.
+        let (t, changed) = checkpoint(&mut r, &t, &[retry], EpochMillis(3_000)).unwrap();
+        assert!(t.is_some());
+        assert_eq!(changed[0].status, OperationStatus::Pending);
+        assert_eq!(next_timer(&r), Some(EpochMillis(4_000)));
+        assert!(fire_timers(&mut r, EpochMillis(3_999)).is_empty());
+        assert_eq!(fire_timers(&mut r, EpochMillis(4_000)), vec!["a".to_owned()]);
+        assert_eq!(r.operation("a").unwrap().status, OperationStatus::Ready);
+    }
+
+    #[test]
+    fn start_and_finish_may_share_a_batch_and_children_may_follow_their_parent() {
+        let (mut r, t) = record();
+        let ctx = update("c", OperationType::Context, OperationAction::Start);
+        let mut child = update("s", OperationType::Step, OperationAction::Start);
+        child.parent_id = Some("c".into());
+        let mut child_done = update("s", OperationType::Step, OperationAction::Succeed);
+        child_done.parent_id = Some("c".into());
+        child_done.payload = Some("1".into());
+        let mut wait = update("w", OperationType::Wait, OperationAction::Start);
+        wait.wait_options = Some(WaitOptions {
+            wait_seconds: Some(5),
+        });
+        let (_, changed) =
+            checkpoint(&mut r, &t, &[ctx, child, child_done, wait], EpochMillis(2_000)).unwrap();
+        assert_eq!(changed.len(), 3);
+        let types: Vec<_> = r.events.iter().map(|e| e.event_type.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "ExecutionStarted",
+                "ContextStarted",
+                "StepStarted",
+                "StepSucceeded",
+                "WaitStarted"
+            ]
+        );
+        let ids: Vec<_> = r.events.iter().map(|e| e.event_id).collect();
+        assert_eq!(ids, [1, 2, 3, 4, 5]);
+    }
 }

@@ -43,12 +43,22 @@ impl Backend for LocalBackend {
 
     fn run(&self, spec: &RunSpec) -> Result<RunOutcome, String> {
         let Some(handler) = self.registry.handler(&spec.id) else {
-            let reason = self.registry.gap(&spec.id).unwrap_or("no handler is registered for this requirement");
+            let reason = self
+                .registry
+                .gap(&spec.id)
+                .unwrap_or("no handler is registered for this requirement");
             return Ok(RunOutcome::NotImplemented(reason.to_owned()));
         };
         let logs = Arc::new(LogCollector::default());
-        let options = EngineOptions { log_sink: Some(logs.clone()), ..EngineOptions::default() };
-        let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
+        let options = EngineOptions {
+            log_sink: Some(logs.clone()),
+            ..EngineOptions::default()
+        };
+        let engine = LocalEngine::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(VirtualClock::new()),
+            options,
+        );
         let input = match &spec.input {
             None | Some(serde_json::Value::Null) => None,
             Some(v) => Some(serde_json::to_string(v).map_err(|e| e.to_string())?),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
-type HandlerFn = dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
+type HandlerFn =
+    dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
 
 /// A conformance handler: a workflow over JSON input and output.
 #[derive(Clone)]
@@ -23,7 +24,10 @@ impl Handler {
         F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
     {
-        Handler { name: name.into(), body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))) }
+        Handler {
+            name: name.into(),
+            body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))),
+        }
     }
 }
 
@@ -59,7 +63,10 @@ impl Registry {
         F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
     {
-        self.handlers.insert(id.to_owned(), Arc::new(Handler::new(format!("conformance-{id}"), body)));
+        self.handlers.insert(
+            id.to_owned(),
+            Arc::new(Handler::new(format!("conformance-{id}"), body)),
+        );
         self.gaps.remove(id);
         self
     }

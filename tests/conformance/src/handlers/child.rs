@@ -10,14 +10,17 @@ fn fail(message: &str) -> DurableError {
 
 /// A step returning `value`.
 async fn echo(ctx: &DurableContext, name: &str, value: String) -> Result<String, DurableError> {
-    ctx.step(name, move |_| async move { Ok::<_, DurableError>(value) }).await
+    ctx.step(name, move |_| async move { Ok::<_, DurableError>(value) })
+        .await
 }
 
 pub(super) fn register(r: &mut Registry) {
     r.register("3-1", |ctx, input| async move {
         let value = text(&input);
         let out: String = ctx
-            .run_in_child_context("child", move |child: DurableContext| async move { echo(&child, "echo", value).await })
+            .run_in_child_context("child", move |child: DurableContext| async move {
+                echo(&child, "echo", value).await
+            })
             .await?;
         json(out)
     });
@@ -25,7 +28,9 @@ pub(super) fn register(r: &mut Registry) {
         let out: String = ctx
             .run_in_child_context("failing_child", |child: DurableContext| async move {
                 child
-                    .step("failing_step", |_| async { Err::<String, _>(fail("step inside child failed")) })
+                    .step("failing_step", |_| async {
+                        Err::<String, _>(fail("step inside child failed"))
+                    })
                     .retry(RetryPresets::none())
                     .await
             })
@@ -37,7 +42,9 @@ pub(super) fn register(r: &mut Registry) {
         let outcome: Result<String, DurableError> = ctx
             .run_in_child_context("failing_child", |child: DurableContext| async move {
                 child
-                    .step("failing_step", |_| async { Err::<String, _>(fail("step inside child failed")) })
+                    .step("failing_step", |_| async {
+                        Err::<String, _>(fail("step inside child failed"))
+                    })
                     .retry(RetryPresets::none())
                     .await
             })
@@ -83,7 +90,9 @@ pub(super) fn register(r: &mut Registry) {
         let out: String = ctx
             .run_in_child_context("exhausted_child", |child: DurableContext| async move {
                 child
-                    .step("always_fails", |s| async move { Err::<String, _>(fail(&format!("attempt {}", s.attempt))) })
+                    .step("always_fails", |s| async move {
+                        Err::<String, _>(fail(&format!("attempt {}", s.attempt)))
+                    })
                     .retry(one_second(2))
                     .await
             })
@@ -105,7 +114,10 @@ pub(super) fn register(r: &mut Registry) {
         let value = text(&input);
         let size: usize = ctx
             .run_in_child_context("large_result", move |child: DurableContext| async move {
-                child.logger().replay_logging(true).info(format!("building large result for {value}"));
+                child
+                    .logger()
+                    .replay_logging(true)
+                    .info(format!("building large result for {value}"));
                 let seed = echo(&child, "small", "x".to_owned()).await?;
                 Ok(seed.repeat(300 * 1024))
             })
@@ -145,20 +157,28 @@ pub(super) fn register(r: &mut Registry) {
     r.register("3-15", |ctx, _| async move {
         let out: String = ctx
             .run_in_child_context("throws_directly", |_child: DurableContext| async move {
-                Err::<String, _>(DurableError::failure("ChildBodyError", "thrown without any durable operation"))
+                Err::<String, _>(DurableError::failure(
+                    "ChildBodyError",
+                    "thrown without any durable operation",
+                ))
             })
             .await?;
         json(out)
     });
     r.register("3-16", |ctx, _| async move {
-        let out: () = ctx.run_in_child_context("returns_null", |_child: DurableContext| async move { Ok(()) }).await?;
+        let out: () = ctx
+            .run_in_child_context("returns_null", |_child: DurableContext| async move { Ok(()) })
+            .await?;
         json(out)
     });
     r.register("3-17", |ctx, input| async move {
         let value = text(&input);
         let out: String = ctx
             .run_in_child_context("logs_only", move |child: DurableContext| async move {
-                child.logger().replay_logging(true).info(format!("child context saw {value}"));
+                child
+                    .logger()
+                    .replay_logging(true)
+                    .info(format!("child context saw {value}"));
                 Ok(value)
             })
             .await?;

@@ -35,21 +35,32 @@ fn every_second(attempts: u32) -> RetryPolicy {
 pub(super) fn register(r: &mut Registry) {
     r.register("1-1", |ctx, input| async move {
         let name = text(&input);
-        let greeting: String =
-            ctx.step((), move |_| async move { Ok::<_, DurableError>(format!("Hello, {name}!")) }).await?;
+        let greeting: String = ctx
+            .step((), move |_| async move {
+                Ok::<_, DurableError>(format!("Hello, {name}!"))
+            })
+            .await?;
         json(greeting)
     });
     r.register("1-2", |ctx, input| async move {
         let name = text(&input);
         let greeting: String = ctx
-            .step("custom_step_name", move |_| async move { Ok::<_, DurableError>(format!("Hello, {name}!")) })
+            .step("custom_step_name", move |_| async move {
+                Ok::<_, DurableError>(format!("Hello, {name}!"))
+            })
             .await?;
         json(greeting)
     });
     r.register("1-3", |ctx, _| async move {
-        let first: String = ctx.step("step_one", |_| async { Ok::<_, DurableError>("first".to_owned()) }).await?;
+        let first: String = ctx
+            .step("step_one", |_| async {
+                Ok::<_, DurableError>("first".to_owned())
+            })
+            .await?;
         let second: String = ctx
-            .step("step_two", move |_| async move { Ok::<_, DurableError>(format!("{first}_second")) })
+            .step("step_two", move |_| async move {
+                Ok::<_, DurableError>(format!("{first}_second"))
+            })
             .await?;
         json(second)
     });
@@ -67,7 +78,9 @@ pub(super) fn register(r: &mut Registry) {
         Ok(response)
     });
     r.register("1-5", |ctx, _| async move {
-        let nothing: () = ctx.step("do_nothing", |_| async { Ok::<_, DurableError>(()) }).await?;
+        let nothing: () = ctx
+            .step("do_nothing", |_| async { Ok::<_, DurableError>(()) })
+            .await?;
         json(nothing)
     });
     r.register("1-6", |ctx, input| async move {
@@ -77,13 +90,20 @@ pub(super) fn register(r: &mut Registry) {
             |data: Option<&str>| serde_json::from_str(data.unwrap_or("null")).map_err(|e| e.to_string()),
         );
         let out: String = ctx
-            .step("return_input", move |_| async move { Ok::<_, DurableError>(value) })
+            .step(
+                "return_input",
+                move |_| async move { Ok::<_, DurableError>(value) },
+            )
             .serdes(uppercase)
             .await?;
         json(out)
     });
     r.register("1-8", |ctx, _| async move {
-        let v: String = ctx.step("compute", |_| async { Ok::<_, DurableError>("computed".to_owned()) }).await?;
+        let v: String = ctx
+            .step("compute", |_| async {
+                Ok::<_, DurableError>("computed".to_owned())
+            })
+            .await?;
         ctx.wait((), Duration::from_secs(2)).await?;
         json(v)
     });
@@ -124,7 +144,9 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.register("1-12", |ctx, _| async move {
         let v: String = ctx
-            .step("always_fail", |s| async move { Err::<String, _>(fail(&format!("attempt {} failed", s.attempt))) })
+            .step("always_fail", |s| async move {
+                Err::<String, _>(fail(&format!("attempt {} failed", s.attempt)))
+            })
             .retry(every_second(4))
             .await?;
         json(v)
@@ -151,7 +173,9 @@ pub(super) fn register(r: &mut Registry) {
             }
         };
         let v: String = ctx
-            .step("transient", |_| async { Err::<String, _>(TransientError("not retried".into())) })
+            .step("transient", |_| async {
+                Err::<String, _>(TransientError("not retried".into()))
+            })
             .retry(no_retry_on_transient)
             .await?;
         json(v)
@@ -179,7 +203,9 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.register("1-20", |ctx, _| async move {
         let first: Result<String, DurableError> = ctx
-            .step("failing", |_| async { Err::<String, _>(fail("expected failure")) })
+            .step("failing", |_| async {
+                Err::<String, _>(fail("expected failure"))
+            })
             .retry(RetryPresets::none())
             .await;
         let fallback = match first {
@@ -187,8 +213,11 @@ pub(super) fn register(r: &mut Registry) {
             Err(DurableError::StepFailed { .. }) => "fallback_result".to_owned(),
             Err(other) => return Err(other),
         };
-        let v: String =
-            ctx.step("after_recovery", move |_| async move { Ok::<_, DurableError>(fallback) }).await?;
+        let v: String = ctx
+            .step("after_recovery", move |_| async move {
+                Ok::<_, DurableError>(fallback)
+            })
+            .await?;
         json(v)
     });
 }
