@@ -129,8 +129,8 @@ pub enum DurableError {
     StepFailed {
         /// The step's name.
         name: Option<String>,
-        /// The recorded error.
-        error: ErrorObject,
+        /// The recorded error (boxed to keep `Result<T, DurableError>` small).
+        error: Box<ErrorObject>,
     },
     /// A child context failed; carries the error recorded for it.
     #[error("child context {} failed: {error}", display_name(.name))]
@@ -138,11 +138,11 @@ pub enum DurableError {
         /// The context's name.
         name: Option<String>,
         /// The recorded error.
-        error: ErrorObject,
+        error: Box<ErrorObject>,
     },
     /// A failure raised by workflow code (see [`DurableError::failure`]).
     #[error("{0}")]
-    Failed(ErrorObject),
+    Failed(Box<ErrorObject>),
     /// Replay found a different operation than history recorded (fatal).
     #[error("{0}")]
     NonDeterministic(Box<NonDeterminism>),
@@ -186,12 +186,12 @@ fn display_name(name: &Option<String>) -> String {
 impl DurableError {
     /// A workflow-level failure with an error type and a message.
     pub fn failure(error_type: impl Into<String>, message: impl Into<String>) -> Self {
-        DurableError::Failed(ErrorObject::new(error_type, message))
+        DurableError::Failed(Box::new(ErrorObject::new(error_type, message)))
     }
 
     /// Wraps any displayable error (its Rust type name becomes the `ErrorType`).
     pub fn from_error<E: fmt::Display + 'static>(error: E) -> Self {
-        DurableError::Failed(error_object_of(&error))
+        DurableError::Failed(Box::new(error_object_of(&error)))
     }
 
     /// Whether this error ends the execution or invocation whatever workflow code does.
@@ -209,12 +209,12 @@ impl DurableError {
     /// The recorded error of an operation failure.
     pub fn error_object(&self) -> ErrorObject {
         match self {
-            DurableError::StepFailed { error, .. } => error.clone(),
+            DurableError::StepFailed { error, .. } => (**error).clone(),
             DurableError::ChildContextFailed { error, .. } => ErrorObject {
                 error_type: Some("ChildContextError".into()),
-                ..error.clone()
+                ..(**error).clone()
             },
-            DurableError::Failed(e) => e.clone(),
+            DurableError::Failed(e) => (**e).clone(),
             DurableError::NonDeterministic(n) => {
                 ErrorObject::new("NonDeterministicExecutionError", n.to_string())
             }

@@ -132,7 +132,7 @@ where
                 });
             return Err(DurableError::ChildContextFailed {
                 name: op.name.clone(),
-                error,
+                error: Box::new(error),
             });
         }
     }
@@ -184,7 +184,7 @@ where
             exec.checkpoint(update).await?;
             Err(DurableError::ChildContextFailed {
                 name: op.name.clone(),
-                error: object,
+                error: Box::new(object),
             })
         }
     }

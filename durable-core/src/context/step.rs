@@ -195,7 +195,7 @@ where
                     .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
                 return Err(DurableError::StepFailed {
                     name: op.name.clone(),
-                    error,
+                    error: Box::new(error),
                 });
             }
         }
@@ -296,7 +296,7 @@ async fn succeed<T>(
         exec.checkpoint(fail).await?;
         return Err(DurableError::StepFailed {
             name: op.name.clone(),
-            error: err.error_object(),
+            error: Box::new(err.error_object()),
         });
     }
     let mut update = op.update(OperationAction::Succeed);
@@ -344,7 +344,7 @@ async fn finish_failure(
         exec.checkpoint(update).await?;
         Err(DurableError::StepFailed {
             name: op.name.clone(),
-            error,
+            error: Box::new(error),
         })
     }
 }

@@ -67,12 +67,14 @@ impl IntoFuture for Wait {
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
             match done.status {
                 OperationStatus::Succeeded => Ok(()),
-                status => Err(DurableError::Failed(done.error().cloned().unwrap_or_else(|| {
-                    crate::wire::ErrorObject::new(
-                        "WaitCancelled",
-                        format!("wait {} ended {}", op.label(), status.as_str()),
-                    )
-                }))),
+                status => Err(DurableError::Failed(Box::new(
+                    done.error().cloned().unwrap_or_else(|| {
+                        crate::wire::ErrorObject::new(
+                            "WaitCancelled",
+                            format!("wait {} ended {}", op.label(), status.as_str()),
+                        )
+                    }),
+                ))),
             }
         })
     }

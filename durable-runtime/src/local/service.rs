@@ -714,12 +714,12 @@ mod tests {
         let (mut r, t) = record();
         let start = update("a", OperationType::Step, OperationAction::Start);
         let succeed = update("a", OperationType::Step, OperationAction::Succeed);
-        let (t, _) = checkpoint(&mut r, &t, &[start.clone()], EpochMillis(2_000)).unwrap();
+        let (t, _) = checkpoint(&mut r, &t, std::slice::from_ref(&start), EpochMillis(2_000)).unwrap();
         let t = t.unwrap();
         rejects(
             &mut r,
             &t,
-            &[start.clone()],
+            std::slice::from_ref(&start),
             "START is not valid while the operation is STARTED",
         );
         let mut retry = update("a", OperationType::Step, OperationAction::Retry);
