@@ -140,6 +140,31 @@ pub enum DurableError {
         /// The recorded error.
         error: Box<ErrorObject>,
     },
+    /// A callback was answered with a failure (or cancelled/stopped); carries the external
+    /// system's error.
+    #[error("callback {} failed: {error}", display_name(.name))]
+    CallbackFailed {
+        /// The callback's name.
+        name: Option<String>,
+        /// The recorded error.
+        error: Box<ErrorObject>,
+    },
+    /// A callback timed out (`Callback.Timeout`) or missed its heartbeat (`Callback.Heartbeat`).
+    #[error("callback {} timed out: {error}", display_name(.name))]
+    CallbackTimedOut {
+        /// The callback's name.
+        name: Option<String>,
+        /// The recorded error.
+        error: Box<ErrorObject>,
+    },
+    /// The submitter of a wait-for-callback failed for good, before any answer arrived.
+    #[error("callback submitter {} failed: {error}", display_name(.name))]
+    CallbackSubmitterFailed {
+        /// The wait-for-callback's name.
+        name: Option<String>,
+        /// The submitter step's recorded error.
+        error: Box<ErrorObject>,
+    },
     /// A failure raised by workflow code (see [`DurableError::failure`]).
     #[error("{0}")]
     Failed(Box<ErrorObject>),
@@ -215,6 +240,13 @@ impl DurableError {
                 ..(**error).clone()
             },
             DurableError::Failed(e) => (**e).clone(),
+            DurableError::CallbackFailed { error, .. } | DurableError::CallbackTimedOut { error, .. } => {
+                (**error).clone()
+            }
+            DurableError::CallbackSubmitterFailed { error, .. } => ErrorObject {
+                error_type: Some("CallbackSubmitterError".into()),
+                ..(**error).clone()
+            },
             DurableError::NonDeterministic(n) => {
                 ErrorObject::new("NonDeterministicExecutionError", n.to_string())
             }

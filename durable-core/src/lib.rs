@@ -43,7 +43,8 @@ pub mod workflow;
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
-    ChildContext, DurableContext, Name, Step, StepContext, StepDefinition, StepReturn, StepSemantics, Wait,
+    Callback, ChildContext, CreateCallback, DurableContext, Name, Step, StepContext, StepDefinition,
+    StepReturn, StepSemantics, Wait, WaitForCallback,
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;

@@ -20,15 +20,19 @@
 //! ```
 
 use crate::local::{
-    EngineError, EngineOptions, ExecutionRecord, ExecutionStatus, LocalEngine, MemoryStore, VirtualClock,
+    CallbackAnswer, EngineError, EngineOptions, ExecutionRecord, ExecutionStatus, LocalEngine, MemoryStore,
+    Responder, ScheduledAnswer, VirtualClock,
 };
 use durable_core::config::{MockOutcome, StepInterceptor};
+use durable_core::wire::{EpochMillis, OperationStatus, OperationType};
 use durable_core::wire::{ErrorObject, Event, Operation};
 use durable_core::{LogRecord, LogSink, Workflow};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Collects log records in memory.
 #[derive(Debug, Default)]
@@ -69,10 +73,60 @@ impl StepInterceptor for Mocks {
     }
 }
 
+/// Answers callbacks by operation name: the callback's own name, or the name of the
+/// wait-for-callback that created it.
+#[derive(Default)]
+struct CallbackMocks {
+    answers: Mutex<HashMap<String, (Duration, CallbackAnswer)>>,
+}
+
+struct NameResponder {
+    mocks: Arc<CallbackMocks>,
+    answered: HashSet<String>,
+}
+
+impl Responder for NameResponder {
+    fn observe(&mut self, record: &ExecutionRecord, now: EpochMillis) -> Vec<ScheduledAnswer> {
+        let answers = self.mocks.answers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = Vec::new();
+        for op in &record.operations {
+            if op.operation_type != OperationType::Callback || op.status != OperationStatus::Started {
+                continue;
+            }
+            let parent_name = op
+                .parent_id
+                .as_ref()
+                .and_then(|p| record.operation(p))
+                .and_then(|p| p.name.as_deref());
+            let answer = op
+                .name
+                .as_deref()
+                .and_then(|n| answers.get(n))
+                .or_else(|| parent_name.and_then(|n| answers.get(n)));
+            let (Some((delay, answer)), Some(id)) = (
+                answer,
+                op.callback_details.as_ref().and_then(|d| d.callback_id.clone()),
+            ) else {
+                continue;
+            };
+            if self.answered.insert(id.clone()) {
+                let at = EpochMillis(now.0 + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
+                out.push(ScheduledAnswer {
+                    at,
+                    callback_id: id,
+                    answer: answer.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
 /// Runs one workflow under virtual time with an in-memory store.
 pub struct TestRunner<W: Workflow> {
     workflow: Arc<W>,
     mocks: Arc<Mocks>,
+    callbacks: Arc<CallbackMocks>,
     logs: Arc<LogCollector>,
     options: EngineOptions,
 }
@@ -83,6 +137,7 @@ impl<W: Workflow> TestRunner<W> {
         TestRunner {
             workflow: Arc::new(workflow),
             mocks: Arc::new(Mocks::default()),
+            callbacks: Arc::new(CallbackMocks::default()),
             logs: Arc::new(LogCollector::default()),
             options: EngineOptions::default(),
         }
@@ -115,6 +170,31 @@ impl<W: Workflow> TestRunner<W> {
         self
     }
 
+    /// Answers the callback named `name` (or created by the wait-for-callback named `name`)
+    /// with success `value` (sent as JSON), as soon as it exists.
+    pub fn answer_callback(&self, name: &str, value: serde_json::Value) -> &Self {
+        self.answer_callback_after(
+            name,
+            Duration::ZERO,
+            CallbackAnswer::Succeed(Some(value.to_string())),
+        )
+    }
+
+    /// Answers the callback named `name` with a failure.
+    pub fn fail_callback(&self, name: &str, error: ErrorObject) -> &Self {
+        self.answer_callback_after(name, Duration::ZERO, CallbackAnswer::Fail(error))
+    }
+
+    /// Answers the callback named `name` with `answer`, `delay` (virtual time) after it starts.
+    pub fn answer_callback_after(&self, name: &str, delay: Duration, answer: CallbackAnswer) -> &Self {
+        self.callbacks
+            .answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), (delay, answer));
+        self
+    }
+
     /// Runs the workflow with `input` to completion (or until it waits on something only the
     /// outside world can deliver).
     pub async fn run<I: Serialize + ?Sized>(&self, input: &I) -> Result<TestResult, EngineError> {
@@ -127,7 +207,12 @@ impl<W: Workflow> TestRunner<W> {
             Arc::new(VirtualClock::new()),
             options,
         );
-        let record = engine.run(&self.workflow, Some(&input)).await?;
+        let arn = engine.start_execution(self.workflow.name(), Some(&input))?;
+        let mut responder = NameResponder {
+            mocks: self.callbacks.clone(),
+            answered: HashSet::new(),
+        };
+        let record = engine.run_with(&self.workflow, &arn, &mut responder).await?;
         Ok(TestResult {
             record,
             logs: self.logs.records(),

@@ -4,16 +4,20 @@
 //! `ctx.wait(..)`, ...), from a counter of its context, so the ids do not depend on the order
 //! in which concurrently awaited operations are polled.
 
+mod callback;
 mod child;
 mod deterministic;
 mod step;
 mod step_def;
 mod wait;
+mod wait_for_callback;
 
+pub use callback::{Callback, CreateCallback};
 pub use child::ChildContext;
 pub use step::{Step, StepContext, StepSemantics};
 pub use step_def::{StepDefinition, StepReturn};
 pub use wait::Wait;
+pub use wait_for_callback::WaitForCallback;
 
 use crate::execution::{Execution, OpIdentity};
 use crate::id::OperationPath;

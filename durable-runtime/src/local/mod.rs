@@ -3,13 +3,15 @@
 //! re-invocation after suspension, history events), over a [`Store`], with real or virtual
 //! time. It runs the same workflow code as Lambda, through the same engine.
 
+mod callback_id;
 mod client;
 pub mod clock;
 mod service;
 pub mod store;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
-pub use store::{ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
+pub use service::{CallbackAnswer, CallbackApiError};
+pub use store::{CallbackTimer, ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
 
 use client::LocalClient;
 use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationStatus};
@@ -25,6 +27,9 @@ pub enum EngineError {
     /// The input is not valid JSON.
     #[error("the input is not valid JSON: {0}")]
     InvalidInput(String),
+    /// The callback API refused an answer.
+    #[error(transparent)]
+    Callback(#[from] CallbackApiError),
     /// The execution kept being re-invoked without finishing.
     #[error("execution {arn} did not finish within {limit} invocations")]
     TooManyInvocations {
@@ -59,6 +64,35 @@ impl Default for EngineOptions {
             log_sink: None,
             step_interceptor: None,
         }
+    }
+}
+
+/// An answer to deliver to a callback at a point in (engine) time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduledAnswer {
+    /// When to deliver it.
+    pub at: EpochMillis,
+    /// The callback.
+    pub callback_id: String,
+    /// What to say.
+    pub answer: CallbackAnswer,
+}
+
+/// Plays the outside world during [`LocalEngine::run_with`]: after every change to the
+/// execution it may schedule answers to callbacks (a test's mocked approver, a conformance
+/// requirement's `CallbackActions`).
+pub trait Responder: Send {
+    /// Sees the execution at `now`; returns answers to schedule.
+    fn observe(&mut self, record: &ExecutionRecord, now: EpochMillis) -> Vec<ScheduledAnswer>;
+}
+
+/// A responder that never answers.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoResponder;
+
+impl Responder for NoResponder {
+    fn observe(&mut self, _: &ExecutionRecord, _: EpochMillis) -> Vec<ScheduledAnswer> {
+        Vec::new()
     }
 }
 
@@ -211,14 +245,26 @@ impl LocalEngine {
     }
 
     /// Invokes execution `arn` until it finishes or has nothing left to wait for that this
-    /// engine can deliver by itself (e.g. it waits on a callback), firing timers in between
-    /// (instantly under a virtual clock, by sleeping under the real one).
+    /// engine can deliver by itself (e.g. it waits on a callback nobody answers), firing
+    /// timers in between (instantly under a virtual clock, by sleeping under the real one).
     pub async fn run_to_completion<W: Workflow>(
         &self,
         workflow: &Arc<W>,
         arn: &str,
     ) -> Result<ExecutionRecord, EngineError> {
+        self.run_with(workflow, arn, &mut NoResponder).await
+    }
+
+    /// Like [`LocalEngine::run_to_completion`], with `responder` playing the outside world:
+    /// it sees the execution after every change and schedules callback answers.
+    pub async fn run_with<W: Workflow>(
+        &self,
+        workflow: &Arc<W>,
+        arn: &str,
+        responder: &mut dyn Responder,
+    ) -> Result<ExecutionRecord, EngineError> {
         let mut invocations = 0;
+        let mut scheduled: Vec<ScheduledAnswer> = Vec::new();
         loop {
             let record = self.store.get(arn)?;
             if record.status.is_terminal() {
@@ -232,23 +278,62 @@ impl LocalEngine {
             }
             invocations += 1;
             let outcome = self.invoke(workflow, arn).await?;
+            let mut record = self.store.get(arn)?;
+            scheduled.extend(responder.observe(&record, EpochMillis(self.clock.now_ms())));
+            if record.status.is_terminal() {
+                return Ok(record);
+            }
             if matches!(outcome, InvocationOutcome::Failed(_)) {
                 // Lambda retries a failed invocation after a short back-off.
                 self.sleep_until(self.clock.now_ms() + 1000).await;
                 continue;
             }
-            let record = self.store.get(arn)?;
-            if record.status.is_terminal() {
-                return Ok(record);
+            // Suspended: wait for the next timer or answer that changes an operation.
+            loop {
+                let next_answer = scheduled.iter().map(|a| a.at).min();
+                let due = match (service::next_timer(&record), next_answer) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (a, b) => match a.or(b) {
+                        Some(t) => t,
+                        None => return Ok(record),
+                    },
+                };
+                self.sleep_until(due.0).await;
+                let now = EpochMillis(self.clock.now_ms());
+                let mut changed = false;
+                let (due_now, later): (Vec<_>, Vec<_>) = scheduled.drain(..).partition(|a| a.at <= now);
+                scheduled = later;
+                self.store.update(arn, &mut |record| {
+                    changed |= !service::fire_timers(record, now).is_empty();
+                })?;
+                for answer in due_now {
+                    let is_heartbeat = answer.answer == CallbackAnswer::Heartbeat;
+                    // An answer the service refuses (e.g. after a timeout) changes nothing.
+                    if self.answer_callback(&answer.callback_id, answer.answer).is_ok() && !is_heartbeat {
+                        changed = true;
+                    }
+                }
+                record = self.store.get(arn)?;
+                scheduled.extend(responder.observe(&record, now));
+                if changed || record.status.is_terminal() {
+                    break;
+                }
             }
-            let Some(due) = service::next_timer(&record) else {
-                return Ok(record);
-            };
-            self.sleep_until(due.0).await;
-            let now = EpochMillis(self.clock.now_ms());
-            self.store.update(arn, &mut |record| {
-                service::fire_timers(record, now);
-            })?;
+        }
+    }
+
+    /// Delivers an external answer to a callback (the `SendDurableExecutionCallback*` APIs).
+    pub fn answer_callback(&self, callback_id: &str, answer: CallbackAnswer) -> Result<(), EngineError> {
+        let (arn, operation_id) = callback_id::parse(callback_id)
+            .ok_or_else(|| CallbackApiError::NotFound(callback_id.to_owned()))?;
+        let now = EpochMillis(self.clock.now_ms());
+        let mut result = Err(CallbackApiError::NotFound(callback_id.to_owned()));
+        match self.store.update(&arn, &mut |record| {
+            result = service::answer_callback(record, callback_id, &operation_id, answer.clone(), now);
+        }) {
+            Ok(()) => Ok(result?),
+            Err(StoreError::NotFound(_)) => Err(CallbackApiError::NotFound(callback_id.to_owned()).into()),
+            Err(e) => Err(e.into()),
         }
     }
 

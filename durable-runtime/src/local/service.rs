@@ -3,7 +3,7 @@
 //! rotation, timers, and the history events the real service records, in the same order and
 //! with the same `EventId`s.
 
-use super::store::{ExecutionRecord, ExecutionStatus};
+use super::store::{CallbackTimer, ExecutionRecord, ExecutionStatus};
 use durable_core::wire::{
     CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event,
     EventDetails, EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation,
@@ -55,6 +55,7 @@ pub(crate) fn new_execution(
         dirty: Vec::new(),
         invocations: 0,
         failed_invocations: 0,
+        callbacks: Vec::new(),
     };
     push_event(
         &mut record,
@@ -351,6 +352,8 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         record.operations.push(op);
     }
     mark_dirty(record, &u.id);
+    let record_arn = record.arn.clone();
+    let mut new_timer = None;
     let Some(op) = record.operation_mut(&u.id) else {
         return false;
     };
@@ -463,14 +466,21 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             })
         }
         (OperationType::Callback, A::Start) => {
-            // Callback ids are minted here; delivery and timeouts belong to the callback API.
-            let id = format!("cb-{:032x}", fastrand::u128(..));
+            let id = super::callback_id::mint(&record_arn, &u.id);
             op.callback_details = Some(durable_core::wire::CallbackDetails {
                 callback_id: Some(id.clone()),
                 result: None,
                 error: None,
             });
             let o = u.callback_options.clone().unwrap_or_default();
+            let timeout = o.timeout_seconds.filter(|s| *s > 0);
+            let heartbeat = o.heartbeat_timeout_seconds.filter(|s| *s > 0);
+            new_timer = Some(CallbackTimer {
+                operation_id: u.id.clone(),
+                timeout_at: timeout.map(|s| now.plus_seconds(i64::from(s))),
+                heartbeat_seconds: heartbeat,
+                heartbeat_at: heartbeat.map(|s| now.plus_seconds(i64::from(s))),
+            });
             EventDetails::CallbackStarted(CallbackStartedDetails {
                 callback_id: id,
                 heartbeat_timeout: o.heartbeat_timeout_seconds.filter(|s| *s > 0).map(u64::from),
@@ -486,7 +496,155 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         op.parent_id.clone(),
     );
     push_op_event(record, now, &id, name, sub, parent, details);
+    if let Some(timer) = new_timer {
+        record.callbacks.push(timer);
+    }
     false
+}
+
+/// Why the callback API refused an answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackApiError {
+    /// Not an id this service minted, or its execution or operation does not exist.
+    #[error("unknown callback id `{0}`")]
+    NotFound(String),
+    /// The callback already completed, failed or timed out.
+    #[error("callback `{id}` is already {status}")]
+    AlreadyClosed {
+        /// The callback id.
+        id: String,
+        /// Its status.
+        status: String,
+    },
+    /// The success payload exceeds the service limit.
+    #[error("callback result of {size} bytes exceeds the {limit}-byte limit")]
+    PayloadTooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// What an external system says about a callback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallbackAnswer {
+    /// Success with the raw result (as sent; `None` = empty body).
+    Succeed(Option<String>),
+    /// Failure with an error.
+    Fail(ErrorObject),
+    /// Still working: resets the heartbeat timer.
+    Heartbeat,
+}
+
+/// Applies an external answer to callback operation `operation_id`.
+pub(crate) fn answer_callback(
+    record: &mut ExecutionRecord,
+    callback_id: &str,
+    operation_id: &str,
+    answer: CallbackAnswer,
+    now: EpochMillis,
+) -> Result<(), CallbackApiError> {
+    let not_found = || CallbackApiError::NotFound(callback_id.to_owned());
+    let op = record.operation(operation_id).ok_or_else(not_found)?;
+    let minted = op
+        .callback_details
+        .as_ref()
+        .and_then(|d| d.callback_id.as_deref());
+    if op.operation_type != OperationType::Callback || minted != Some(callback_id) {
+        return Err(not_found());
+    }
+    if op.status != OperationStatus::Started || record.status.is_terminal() {
+        let status = if record.status.is_terminal() {
+            record.status.as_str()
+        } else {
+            op.status.as_str()
+        };
+        return Err(CallbackApiError::AlreadyClosed {
+            id: callback_id.to_owned(),
+            status: status.to_owned(),
+        });
+    }
+    if let CallbackAnswer::Succeed(Some(p)) = &answer {
+        if p.len() > limits::MAX_OPERATION_PAYLOAD_BYTES {
+            return Err(CallbackApiError::PayloadTooLarge {
+                size: p.len(),
+                limit: limits::MAX_OPERATION_PAYLOAD_BYTES,
+            });
+        }
+    }
+    match answer {
+        CallbackAnswer::Heartbeat => {
+            if let Some(t) = record
+                .callbacks
+                .iter_mut()
+                .find(|t| t.operation_id == operation_id)
+            {
+                if let Some(s) = t.heartbeat_seconds {
+                    t.heartbeat_at = Some(now.plus_seconds(i64::from(s)));
+                }
+            }
+        }
+        CallbackAnswer::Succeed(result) => {
+            close_callback(
+                record,
+                operation_id,
+                OperationStatus::Succeeded,
+                result,
+                None,
+                now,
+            );
+        }
+        CallbackAnswer::Fail(error) => {
+            close_callback(
+                record,
+                operation_id,
+                OperationStatus::Failed,
+                None,
+                Some(error),
+                now,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn close_callback(
+    record: &mut ExecutionRecord,
+    operation_id: &str,
+    status: OperationStatus,
+    result: Option<String>,
+    error: Option<ErrorObject>,
+    now: EpochMillis,
+) {
+    record.callbacks.retain(|t| t.operation_id != operation_id);
+    let Some(op) = record.operation_mut(operation_id) else {
+        return;
+    };
+    op.status = status;
+    op.end_timestamp = Some(now);
+    let d = op.callback_details.get_or_insert_with(Default::default);
+    d.result = result.clone();
+    d.error = error.clone();
+    let details = match status {
+        OperationStatus::Succeeded => EventDetails::CallbackSucceeded(ResultDetails {
+            result: EventPayload::full(result),
+        }),
+        OperationStatus::TimedOut => EventDetails::CallbackTimedOut(ErrorDetails {
+            error: error.map(EventError::full),
+        }),
+        _ => EventDetails::CallbackFailed(ErrorDetails {
+            error: error.map(EventError::full),
+        }),
+    };
+    let (id, name, sub, parent) = (
+        op.id.clone(),
+        op.name.clone(),
+        op.sub_type.clone(),
+        op.parent_id.clone(),
+    );
+    push_op_event(record, now, &id, name, sub, parent, details);
+    mark_dirty(record, operation_id);
 }
 
 /// Ends the execution.
@@ -557,7 +715,12 @@ pub(crate) fn invocation_completed(
 
 /// The earliest pending timer (wait end or step retry), if any.
 pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
-    record
+    let callbacks = record
+        .callbacks
+        .iter()
+        .filter_map(CallbackTimer::next_deadline)
+        .min();
+    let ops = record
         .operations
         .iter()
         .filter_map(|op| match (op.operation_type, op.status) {
@@ -569,7 +732,11 @@ pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
             }
             _ => None,
         })
-        .min()
+        .min();
+    match (ops, callbacks) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Fires every timer due at `now`: waits succeed, pending steps become `READY`. Returns the
@@ -615,6 +782,35 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
     }
     for id in &fired {
         mark_dirty(record, id);
+    }
+    let expired: Vec<(String, &'static str)> = record
+        .callbacks
+        .iter()
+        .filter_map(|t| {
+            if t.timeout_at.is_some_and(|at| at <= now) {
+                Some((t.operation_id.clone(), "Callback.Timeout"))
+            } else if t.heartbeat_at.is_some_and(|at| at <= now) {
+                Some((t.operation_id.clone(), "Callback.Heartbeat"))
+            } else {
+                None
+            }
+        })
+        .collect();
+    for (op_id, kind) in expired {
+        let message = if kind == "Callback.Timeout" {
+            "the callback was not answered within its timeout"
+        } else {
+            "the callback missed its heartbeat"
+        };
+        close_callback(
+            record,
+            &op_id,
+            OperationStatus::TimedOut,
+            None,
+            Some(ErrorObject::new(kind, message)),
+            now,
+        );
+        fired.push(op_id);
     }
     fired
 }

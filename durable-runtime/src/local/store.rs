@@ -73,6 +73,32 @@ pub struct ExecutionRecord {
     pub invocations: u32,
     /// Consecutive failed invocations (crashes, function errors).
     pub failed_invocations: u32,
+    /// Timeout bookkeeping of open callbacks.
+    #[serde(default)]
+    pub callbacks: Vec<CallbackTimer>,
+}
+
+/// Deadlines of one open callback.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackTimer {
+    /// The CALLBACK operation.
+    pub operation_id: String,
+    /// When it times out (`Callback.Timeout`).
+    pub timeout_at: Option<EpochMillis>,
+    /// Heartbeat interval in seconds.
+    pub heartbeat_seconds: Option<u32>,
+    /// When it misses its heartbeat (`Callback.Heartbeat`).
+    pub heartbeat_at: Option<EpochMillis>,
+}
+
+impl CallbackTimer {
+    /// The earlier of the two deadlines.
+    pub fn next_deadline(&self) -> Option<EpochMillis> {
+        match (self.timeout_at, self.heartbeat_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 impl ExecutionRecord {

@@ -1,0 +1,170 @@
+//! `ctx.wait_for_callback(..)`: create a callback, hand its id to a submitter that runs as a
+//! retried step, and wait for the answer — all inside one child context of sub-type
+//! `WaitForCallback` (PROTOCOL.md §4.2, §4.6):
+//! CONTEXT `START` → CALLBACK `START` → STEP `START`/`SUCCEED` (submitter) → … answer … →
+//! CONTEXT `SUCCEED{Payload}`.
+
+use super::step::StepContext;
+use super::{DurableContext, Name};
+use crate::checkpoint::BoxFuture;
+use crate::error::DurableError;
+use crate::retry::RetryStrategy;
+use crate::serdes::Serdes;
+use crate::wire::{sub_type, ErrorObject};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt::Display;
+use std::future::{Future, IntoFuture};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A wait-for-callback, created by [`DurableContext::wait_for_callback`].
+#[must_use = "a wait-for-callback does nothing until it is awaited"]
+pub struct WaitForCallback<T, F> {
+    ctx: DurableContext,
+    name: Name,
+    submitter: F,
+    timeout: Option<Duration>,
+    heartbeat_timeout: Option<Duration>,
+    retry: Option<Arc<dyn RetryStrategy>>,
+    serdes: Option<Arc<dyn Serdes<T>>>,
+}
+
+impl DurableContext {
+    /// Creates a callback, runs `submitter(callback_id, step_context)` as a step (retried per
+    /// [`WaitForCallback::retry`]) to hand the id to an external system, then waits for the
+    /// answer, deserialized as `T`.
+    ///
+    /// Errors: [`DurableError::CallbackTimedOut`] / [`DurableError::CallbackFailed`] for the
+    /// callback, [`DurableError::CallbackSubmitterFailed`] when the submitter gives up.
+    pub fn wait_for_callback<T, F, Fut, E>(
+        &self,
+        name: impl Into<Name>,
+        submitter: F,
+    ) -> WaitForCallback<T, F>
+    where
+        T: Serialize + DeserializeOwned + Send + 'static,
+        F: FnOnce(String, StepContext) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Display + Send + Sync + 'static,
+    {
+        WaitForCallback {
+            ctx: self.clone(),
+            name: name.into(),
+            submitter,
+            timeout: None,
+            heartbeat_timeout: None,
+            retry: None,
+            serdes: None,
+        }
+    }
+}
+
+impl<T, F> WaitForCallback<T, F> {
+    /// Overall timeout of the callback.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Heartbeat timeout of the callback.
+    pub fn heartbeat_timeout(mut self, d: Duration) -> Self {
+        self.heartbeat_timeout = Some(d);
+        self
+    }
+
+    /// Retry strategy of the submitter step.
+    pub fn retry(mut self, strategy: impl RetryStrategy + 'static) -> Self {
+        self.retry = Some(Arc::new(strategy));
+        self
+    }
+
+    /// Deserializes the answer with `serdes`.
+    pub fn serdes(mut self, serdes: impl Serdes<T> + 'static) -> Self {
+        self.serdes = Some(Arc::new(serdes));
+        self
+    }
+}
+
+/// Shares one serdes between the callback and the enclosing context.
+struct SharedSerdes<T>(Arc<dyn Serdes<T>>);
+
+impl<T> Serdes<T> for SharedSerdes<T> {
+    fn serialize(&self, value: &T, cx: crate::serdes::SerdesContext<'_>) -> Result<String, String> {
+        self.0.serialize(value, cx)
+    }
+
+    fn deserialize(&self, data: Option<&str>, cx: crate::serdes::SerdesContext<'_>) -> Result<T, String> {
+        self.0.deserialize(data, cx)
+    }
+}
+
+impl<T, F, Fut, E> IntoFuture for WaitForCallback<T, F>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+    F: FnOnce(String, StepContext) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Display + Send + Sync + 'static,
+{
+    type Output = Result<T, DurableError>;
+    type IntoFuture = BoxFuture<'static, Result<T, DurableError>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let WaitForCallback {
+            ctx,
+            name,
+            submitter,
+            timeout,
+            heartbeat_timeout,
+            retry,
+            serdes,
+        } = self;
+        let label = name.0.clone();
+        let inner_serdes = serdes.clone();
+        let body = move |child: DurableContext| async move {
+            let mut create = child.create_callback::<T>(());
+            if let Some(d) = timeout {
+                create = create.timeout(d);
+            }
+            if let Some(d) = heartbeat_timeout {
+                create = create.heartbeat_timeout(d);
+            }
+            if let Some(s) = inner_serdes {
+                create = create.serdes(SharedSerdes(s));
+            }
+            let callback = create.await?;
+            let id = callback.id().to_owned();
+            let mut step = child.step((), move |s| submitter(id, s));
+            if let Some(r) = retry {
+                step = step.retry_arc(r);
+            }
+            let submitted: Result<(), DurableError> = step.await;
+            if let Err(DurableError::StepFailed { error, .. }) = submitted {
+                return Err(DurableError::CallbackSubmitterFailed { name: None, error });
+            }
+            submitted?;
+            callback.result().await
+        };
+        let mut child = ctx.child_with_sub_type(name, sub_type::WAIT_FOR_CALLBACK, body);
+        if let Some(s) = serdes {
+            child = child.serdes(SharedSerdes(s));
+        }
+        Box::pin(async move {
+            match child.await {
+                Err(DurableError::ChildContextFailed { error, .. }) => Err(classify(label, *error)),
+                other => other,
+            }
+        })
+    }
+}
+
+/// Rebuilds the typed error from the error recorded on the WaitForCallback context, so a
+/// replay raises the same error as the first run.
+fn classify(name: Option<String>, error: ErrorObject) -> DurableError {
+    let error = Box::new(error);
+    match error.type_name() {
+        "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut { name, error },
+        "CallbackSubmitterError" => DurableError::CallbackSubmitterFailed { name, error },
+        _ => DurableError::CallbackFailed { name, error },
+    }
+}

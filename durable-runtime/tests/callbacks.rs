@@ -1,0 +1,208 @@
+//! Callbacks end to end on the local engine: answers, failures, timeouts, heartbeats,
+//! wait-for-callback, and the callback API's typed errors.
+
+use durable_runtime::local::{CallbackAnswer, CallbackApiError, EngineError, ExecutionStatus, LocalEngine};
+use durable_runtime::prelude::*;
+use durable_runtime::testing::TestRunner;
+use durable_runtime::wire::ErrorObject;
+use std::sync::Arc;
+
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Decision {
+    approved: bool,
+}
+
+fn approval() -> impl Workflow<Input = (), Output = String> {
+    workflow_fn("approval", |ctx: DurableContext, _: ()| async move {
+        let cb = ctx
+            .create_callback::<Decision>("manager")
+            .timeout(Duration::from_secs(7 * 24 * 3600))
+            .await?;
+        match cb.result().await {
+            Ok(d) => Ok(format!("approved={}", d.approved)),
+            Err(DurableError::CallbackFailed { error, .. }) => Ok(format!("rejected: {}", error.message())),
+            Err(DurableError::CallbackTimedOut { error, .. }) => {
+                Ok(format!("timed out: {}", error.type_name()))
+            }
+            Err(e) => Err(e),
+        }
+    })
+}
+
+#[tokio::test]
+async fn answered_callbacks_resume_the_execution() {
+    let runner = TestRunner::new(approval());
+    runner.answer_callback("manager", serde_json::json!({"approved": true}));
+    let r = runner.run(&()).await.unwrap();
+    assert_eq!(r.output::<String>().unwrap(), "approved=true");
+    let types: Vec<_> = r.history().iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "CallbackStarted",
+            "InvocationCompleted",
+            "CallbackSucceeded",
+            "InvocationCompleted",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn failures_and_timeouts_are_distinct_errors() {
+    let runner = TestRunner::new(approval());
+    runner.fail_callback("manager", ErrorObject::new("RejectedError", "not approved"));
+    assert_eq!(
+        runner.run(&()).await.unwrap().output::<String>().unwrap(),
+        "rejected: not approved"
+    );
+
+    let unanswered = TestRunner::new(approval()).run(&()).await.unwrap();
+    assert_eq!(
+        unanswered.output::<String>().unwrap(),
+        "timed out: Callback.Timeout"
+    );
+    let timed_out = unanswered
+        .history()
+        .iter()
+        .find(|e| e.event_type == "CallbackTimedOut")
+        .unwrap();
+    // The timeout fires a week of virtual time after the callback started.
+    let started = unanswered
+        .history()
+        .iter()
+        .find(|e| e.event_type == "CallbackStarted")
+        .unwrap();
+    assert_eq!(
+        timed_out.event_timestamp.0 - started.event_timestamp.0,
+        7 * 24 * 3600 * 1000
+    );
+}
+
+#[tokio::test]
+async fn heartbeats_keep_a_callback_alive() {
+    let wf = workflow_fn("hb", |ctx: DurableContext, _: ()| async move {
+        let cb = ctx
+            .create_callback::<u32>("job")
+            .heartbeat_timeout(Duration::from_secs(10))
+            .await?;
+        cb.result().await
+    });
+    let engine = LocalEngine::in_memory();
+    let wf = Arc::new(wf);
+    let arn = engine.start_execution("hb", None).unwrap();
+    engine.invoke(&wf, &arn).await.unwrap();
+    let record = engine.store().get(&arn).unwrap();
+    let id = record.operations[1]
+        .callback_details
+        .as_ref()
+        .unwrap()
+        .callback_id
+        .clone()
+        .unwrap();
+    struct Script(Vec<durable_runtime::local::ScheduledAnswer>);
+    impl durable_runtime::local::Responder for Script {
+        fn observe(
+            &mut self,
+            _: &durable_runtime::local::ExecutionRecord,
+            _: durable_runtime::wire::EpochMillis,
+        ) -> Vec<durable_runtime::local::ScheduledAnswer> {
+            std::mem::take(&mut self.0)
+        }
+    }
+    let t0 = engine.clock().now_ms();
+    let at = |s: i64| durable_runtime::wire::EpochMillis(t0 + s * 1000);
+    let answer = |s, a| durable_runtime::local::ScheduledAnswer {
+        at: at(s),
+        callback_id: id.clone(),
+        answer: a,
+    };
+    // Heartbeats at 8 s and 16 s keep it alive past 10 s; the answer comes at 24 s.
+    let mut script = Script(vec![
+        answer(8, CallbackAnswer::Heartbeat),
+        answer(16, CallbackAnswer::Heartbeat),
+        answer(24, CallbackAnswer::Succeed(Some("5".into()))),
+    ]);
+    let record = engine.run_with(&wf, &arn, &mut script).await.unwrap();
+    assert_eq!(record.status, ExecutionStatus::Succeeded);
+    assert_eq!(record.result.as_deref(), Some("5"));
+
+    // Without heartbeats it times out with Callback.Heartbeat.
+    let r = TestRunner::new(workflow_fn("hb2", |ctx: DurableContext, _: ()| async move {
+        let cb = ctx
+            .create_callback::<u32>("job")
+            .heartbeat_timeout(Duration::from_secs(10))
+            .await?;
+        cb.result().await
+    }))
+    .run(&())
+    .await
+    .unwrap();
+    assert_eq!(r.status(), ExecutionStatus::Failed);
+    assert_eq!(r.error().unwrap().type_name(), "Callback.Heartbeat");
+
+    // Answers to closed or unknown callbacks are typed errors.
+    assert!(matches!(
+        engine.answer_callback(&id, CallbackAnswer::Heartbeat),
+        Err(EngineError::Callback(CallbackApiError::AlreadyClosed { .. }))
+    ));
+    assert!(matches!(
+        engine.answer_callback("made-up", CallbackAnswer::Heartbeat),
+        Err(EngineError::Callback(CallbackApiError::NotFound(_)))
+    ));
+}
+
+#[tokio::test]
+async fn wait_for_callback_runs_the_submitter_as_a_step() {
+    let wf = workflow_fn("wfc", |ctx: DurableContext, _: ()| async move {
+        let v: String = ctx
+            .wait_for_callback("warehouse", |callback_id: String, s| async move {
+                s.logger.info(format!("notify warehouse with {callback_id}"));
+                Ok::<_, DurableError>(())
+            })
+            .timeout(Duration::from_secs(3600))
+            .await?;
+        Ok(v)
+    });
+    let runner = TestRunner::new(wf);
+    runner.answer_callback("warehouse", serde_json::json!("shipped"));
+    let r = runner.run(&()).await.unwrap();
+    assert_eq!(r.output::<String>().unwrap(), "shipped");
+    let shape: Vec<(String, Option<String>)> = r
+        .history()
+        .iter()
+        .map(|e| (e.event_type.clone(), e.sub_type.clone()))
+        .collect();
+    let expect = |t: &str, s: Option<&str>| (t.to_owned(), s.map(str::to_owned));
+    assert_eq!(
+        shape[1..7],
+        [
+            expect("ContextStarted", Some("WaitForCallback")),
+            expect("CallbackStarted", Some("Callback")),
+            expect("StepStarted", Some("Step")),
+            expect("StepSucceeded", Some("Step")),
+            expect("InvocationCompleted", None),
+            expect("CallbackSucceeded", Some("Callback")),
+        ]
+    );
+    assert_eq!(r.logs().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_submitter_is_a_submitter_error() {
+    let wf = workflow_fn("wfc", |ctx: DurableContext, _: ()| async move {
+        let r: Result<String, DurableError> = ctx
+            .wait_for_callback("warehouse", |_id: String, _s| async move {
+                Err::<(), _>(DurableError::failure("Unreachable", "warehouse API down"))
+            })
+            .retry(RetryPresets::none())
+            .await;
+        match r {
+            Err(DurableError::CallbackSubmitterFailed { error, .. }) => Ok(error.message().to_owned()),
+            other => Ok(format!("unexpected {other:?}")),
+        }
+    });
+    let r = TestRunner::new(wf).run(&()).await.unwrap();
+    assert_eq!(r.output::<String>().unwrap(), "warehouse API down");
+}
