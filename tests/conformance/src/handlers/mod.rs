@@ -1,9 +1,11 @@
 //! Our handler for each requirement, written from the prose of its YAML file
 //! (`handler:` / `invocations:`), one module per suite.
 
+mod callback;
 mod child;
 mod step;
 mod wait;
+mod wait_for_callback;
 
 use crate::registry::Registry;
 use durable_runtime::DurableError;
@@ -17,6 +19,8 @@ pub fn registry() -> Registry {
     step::register(&mut r);
     wait::register(&mut r);
     child::register(&mut r);
+    callback::register(&mut r);
+    wait_for_callback::register(&mut r);
     r
 }
 
