@@ -165,6 +165,22 @@ pub enum DurableError {
         /// The submitter step's recorded error.
         error: Box<ErrorObject>,
     },
+    /// A chained invoke failed, timed out or was stopped; carries the target's error.
+    #[error("invoke {} failed: {error}", display_name(.name))]
+    InvokeFailed {
+        /// The invoke's name.
+        name: Option<String>,
+        /// The target's error.
+        error: Box<ErrorObject>,
+    },
+    /// A wait-for-condition's check failed or its strategy gave up.
+    #[error("wait-for-condition {} failed: {error}", display_name(.name))]
+    WaitForConditionFailed {
+        /// Its name.
+        name: Option<String>,
+        /// The recorded error.
+        error: Box<ErrorObject>,
+    },
     /// A failure raised by workflow code (see [`DurableError::failure`]).
     #[error("{0}")]
     Failed(Box<ErrorObject>),
@@ -243,6 +259,11 @@ impl DurableError {
             DurableError::CallbackFailed { error, .. } | DurableError::CallbackTimedOut { error, .. } => {
                 (**error).clone()
             }
+            DurableError::InvokeFailed { error, .. } => ErrorObject {
+                error_type: Some("InvokeError".into()),
+                ..(**error).clone()
+            },
+            DurableError::WaitForConditionFailed { error, .. } => (**error).clone(),
             DurableError::CallbackSubmitterFailed { error, .. } => ErrorObject {
                 error_type: Some("CallbackSubmitterError".into()),
                 ..(**error).clone()

@@ -43,7 +43,7 @@ pub mod workflow;
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
-    Callback, ChildContext, CreateCallback, DurableContext, Name, Step, StepContext, StepDefinition,
+    Callback, ChildContext, CreateCallback, DurableContext, Invoke, PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy, Name, Step, StepContext, StepDefinition,
     StepReturn, StepSemantics, Wait, WaitForCallback,
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};

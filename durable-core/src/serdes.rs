@@ -76,3 +76,23 @@ where
         (self.de)(data)
     }
 }
+
+/// JSON in one direction only: values that are serialized by us but never read back (an
+/// invoke's input).
+pub(crate) struct JsonEncode<T>(PhantomData<fn(T)>);
+
+impl<T> JsonEncode<T> {
+    pub(crate) fn new() -> Self {
+        JsonEncode(PhantomData)
+    }
+}
+
+impl<T: Serialize> Serdes<T> for JsonEncode<T> {
+    fn serialize(&self, value: &T, _: SerdesContext<'_>) -> Result<String, String> {
+        serde_json::to_string(value).map_err(|e| e.to_string())
+    }
+
+    fn deserialize(&self, _: Option<&str>, _: SerdesContext<'_>) -> Result<T, String> {
+        Err("this value is only ever serialized".into())
+    }
+}

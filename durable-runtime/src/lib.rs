@@ -10,10 +10,138 @@ pub use durable_core::*;
 pub mod local;
 pub mod testing;
 
+/// Turns an `async fn` into a durable workflow.
+///
+/// ```
+/// use durable_runtime::prelude::*;
+///
+/// #[step(retry(max_attempts = 3, initial = "1s", max = "10s", backoff = 2.0, jitter = "none"))]
+/// async fn charge(order_id: String, cents: u64) -> Result<String, String> {
+///     Ok(format!("receipt-{order_id}-{cents}")) // any I/O: this runs once, then is replayed
+/// }
+///
+/// #[durable_workflow]
+/// async fn process_order(ctx: DurableContext, order_id: String) -> Result<String, DurableError> {
+///     let receipt = ctx.run(charge(order_id.clone(), 4200)).await?;
+///     ctx.wait("cool-off", Duration::from_secs(3600)).await?;
+///     Ok(receipt)
+/// }
+///
+/// // `ProcessOrder` implements `Workflow`: hand it to a runtime.
+/// let _runner = durable_runtime::testing::TestRunner::new(ProcessOrder);
+/// ```
+///
+/// # Accepted forms
+///
+/// `async fn name(ctx: DurableContext, input: Input) -> Result<Output, E>`, or without the
+/// input parameter (the input is then `()`). `Input` must be `DeserializeOwned`, `Output`
+/// `Serialize`, and `E` convertible into [`DurableError`] (usually it *is* `DurableError`).
+/// Methods (`self`), generics, `const`/`unsafe` functions and borrowed inputs are rejected
+/// with an error on the offending token.
+///
+/// # What it generates
+///
+/// The function itself, unchanged (minus escape-hatch attributes), and a unit struct named
+/// after it in `CamelCase` (`process_order` → `ProcessOrder`) with the function's
+/// visibility, implementing [`Workflow`]. Its name is the function's name unless
+/// `#[durable_workflow(name = "...")]` says otherwise.
+///
+/// # Options
+///
+/// - `name = "process-order"`: the workflow's registered name.
+/// - `crate = "path"`: where `durable_runtime` is, for crates that re-export it.
+///
+/// # Determinism lint
+///
+/// A workflow re-runs from the top on every invocation, replaying recorded results, so its
+/// code outside steps must make the same decisions every time. The macro rejects, with an
+/// error on the call path that says why and what to use instead, calls it can recognise by
+/// path (`std::time::SystemTime::now`, `time::SystemTime::now` and `SystemTime::now` alike):
+/// wall clock (`SystemTime::now`, `Instant::now`, `Utc::now`, `Local::now`, `OffsetDateTime::now_utc`,
+/// `Timestamp::now`, ...), randomness (`rand::random`, `thread_rng`, `rand::rng`, `OsRng`,
+/// `fastrand::*`, `getrandom::*`, `RandomState::new`), ids (`Uuid::new_v4`/`now_v7`,
+/// `Ulid::new`, `nanoid!`), sleeping (`thread::sleep`, `tokio::time::sleep`/`interval`/`timeout`),
+/// spawning (`tokio::spawn`, `thread::spawn`, `spawn_blocking`, `JoinSet::new`, `rayon::*`,
+/// `block_on`), racy selection (`select!` without `biased;`, `FuturesUnordered::new`,
+/// `future::select*`), channels (`mpsc::channel`, `oneshot::channel`, `crossbeam_channel::*`, ...),
+/// the environment (`env::var(s)`, `env::args`, `process::id`, `dotenvy::*`), the filesystem
+/// (`std::fs::*`, `tokio::fs::*`, `File::open`, `io::stdin`), the network (`std::net::*`,
+/// `tokio::net::*`, `reqwest::*`, `hyper::*`, `sqlx::*`, `aws_sdk_*::*`, ...), processes
+/// (`Command::new`) and global mutable state (`static mut`, `thread_local!`, `lazy_static!`).
+/// Step bodies (the closure of `ctx.step(..)`, and `#[step]` functions) may do all of this;
+/// a durable operation on the workflow's context *inside* a step body is rejected. Two
+/// operations with the same literal name in one context are rejected too (unless they sit in
+/// different arms of one `if`/`match`).
+///
+/// **Escape hatch**: `#[durable::allow_nondeterministic(reason = "...")]` on a statement,
+/// expression or block allows what is inside it; the reason is required, and the attribute is
+/// removed from the output. Grep for `allow_nondeterministic` to review every exception.
+///
+/// **What the lint cannot see**: it is syntactic. Method calls on values (`instant.elapsed()`,
+/// `rng.gen()`, `client.get(url).send()`, iteration over a `HashMap`), `use .. as` aliases and
+/// bare imported names (`use rand::random; random()`), code inside helper functions, nested
+/// items and unknown macros are invisible to it. Pair it with a `clippy.toml`
+/// `disallowed-methods` list (type-resolved): `#[step]` bodies carry
+/// `#[allow(clippy::disallowed_methods, clippy::disallowed_types)]`. The engine's replay
+/// validation remains the runtime backstop.
+pub use durable_macros::durable_workflow;
+
+/// Turns an `async fn` with owned arguments into a durable step definition.
+///
+/// ```
+/// use durable_runtime::prelude::*;
+///
+/// #[step(name = "charge-card", retry = "transient", semantics = "at_most_once")]
+/// async fn charge(card: String, cents: u64) -> Result<u64, std::io::Error> {
+///     Ok(cents) // any I/O, clocks, randomness: the result is checkpointed
+/// }
+///
+/// async fn workflow_body(ctx: DurableContext) -> Result<u64, DurableError> {
+///     ctx.run(charge("4242".to_owned(), 100)).await
+/// }
+/// # let _ = workflow_body;
+/// ```
+///
+/// `charge(card, cents)` no longer runs the body: it returns a value (of a struct also named
+/// `charge`) holding the arguments and implementing [`StepDefinition`].
+/// [`DurableContext::run`] runs it as a step named after the function, with the options
+/// below; they can still be overridden on the returned [`Step`]
+/// (`ctx.run(charge(..)).retry(RetryPresets::none()).await`).
+///
+/// # Accepted forms
+///
+/// `async fn name(arg: Owned, ..) -> Result<T, E>` where `T: Serialize + DeserializeOwned`
+/// and `E: Display`. Arguments must be owned (no `&T`, no borrowed lifetimes) so the step's
+/// future is `Send + 'static`; `self`, generics and `impl Trait` arguments are rejected.
+///
+/// # Options
+///
+/// - `name = "..."`: the step's name (default: the function's name).
+/// - `retry = "<preset>"`: one of `"default"`, `"none"`, `"linear"`, `"transient"`,
+///   `"resource_availability"`, `"critical"` (see [`RetryPresets`]).
+/// - `retry(max_attempts = 5, initial = "1s", max = "60s", backoff = 2.0, jitter = "full")`:
+///   an exponential [`RetryPolicy`]; every key is optional. Durations are checked at compile
+///   time: a whole number and a unit out of `ms`, `s`, `m`, `h`, `d`, possibly combined
+///   (`"1h30m"`). `jitter` is `"full"`, `"half"` or `"none"`.
+/// - `semantics = "at_least_once"` (default) or `"at_most_once"` (see [`StepSemantics`]).
+/// - `crate = "path"`: where `durable_runtime` is.
+pub use durable_macros::step;
+
+/// Not public API: what the code generated by `#[durable_workflow]` and `#[step]` names.
+#[doc(hidden)]
+pub mod __private {
+    pub use durable_core::{
+        BoxFuture, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepContext, StepDefinition,
+        StepReturn, StepSemantics, Workflow,
+    };
+}
+
 /// What workflow code usually needs.
 pub mod prelude {
+    pub use crate::{durable_workflow, step};
     pub use durable_core::{
-        workflow_fn, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepSemantics, Workflow,
+        workflow_fn, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepDefinition,
+        StepSemantics, Workflow,
     };
     pub use std::time::Duration;
 }

@@ -7,17 +7,21 @@
 mod callback;
 mod child;
 mod deterministic;
+mod invoke;
 mod step;
 mod step_def;
 mod wait;
 mod wait_for_callback;
+mod wait_for_condition;
 
 pub use callback::{Callback, CreateCallback};
 pub use child::ChildContext;
+pub use invoke::Invoke;
 pub use step::{Step, StepContext, StepSemantics};
 pub use step_def::{StepDefinition, StepReturn};
 pub use wait::Wait;
 pub use wait_for_callback::WaitForCallback;
+pub use wait_for_condition::{PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy};
 
 use crate::execution::{Execution, OpIdentity};
 use crate::id::OperationPath;

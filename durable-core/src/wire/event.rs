@@ -158,6 +158,9 @@ pub struct ChainedInvokeStartedDetails {
     /// Input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<EventPayload>,
+    /// The version of the target that runs (`$LATEST` unless qualified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executed_version: Option<String>,
     /// The target's execution, when durable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub durable_execution_arn: Option<String>,

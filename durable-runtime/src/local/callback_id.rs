@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(parse(""), None);
         assert_eq!(parse(&encode(b"only one part")), None);
         for n in 0..10 {
-            let bytes: Vec<u8> = (0..n).map(|i| i as u8 * 37).collect();
+            let bytes: Vec<u8> = (0..n).map(|i: u8| i.wrapping_mul(37)).collect();
             assert_eq!(decode(&encode(&bytes)).unwrap(), bytes);
         }
     }

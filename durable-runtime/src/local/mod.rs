@@ -5,15 +5,22 @@
 
 mod callback_id;
 mod client;
+pub mod functions;
 pub mod clock;
 mod service;
 pub mod store;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+pub mod store_conformance;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use service::{CallbackAnswer, CallbackApiError};
 pub use store::{CallbackTimer, ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use client::LocalClient;
+use functions::{Functions, RegisteredWorkflow, Target};
 use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationStatus};
 use durable_core::{run_invocation, ExecutionConfig, LogSink, StepInterceptor, Workflow};
 use std::sync::Arc;
@@ -110,16 +117,13 @@ pub struct LocalEngine {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     options: EngineOptions,
+    functions: Arc<Functions>,
 }
 
 impl LocalEngine {
     /// An engine over `store` with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, options: EngineOptions) -> Self {
-        LocalEngine {
-            store,
-            clock,
-            options,
-        }
+        LocalEngine { store, clock, options, functions: Arc::new(Functions::default()) }
     }
 
     /// An in-memory engine with virtual time: waits and retry delays are skipped.
@@ -141,17 +145,30 @@ impl LocalEngine {
         &self.clock
     }
 
+    /// Registers a durable workflow as a chained-invoke target, under its name.
+    pub fn register_workflow<W: Workflow>(&self, workflow: W) {
+        let registered = RegisteredWorkflow::new(workflow);
+        self.functions.insert(registered.name().to_owned(), Target::Durable(Arc::new(registered)));
+    }
+
+    /// Registers a plain (non-durable) function as a chained-invoke target.
+    pub fn register_function(
+        &self,
+        name: &str,
+        function: impl Fn(serde_json::Value) -> Result<serde_json::Value, ErrorObject> + Send + Sync + 'static,
+    ) {
+        self.functions.insert(name, Target::Plain(Arc::new(function)));
+    }
+
     /// Creates an execution of `workflow` with `input` (JSON text; `None` = no input).
     pub fn start_execution(&self, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
+        self.start_execution_at(service::child_arn(workflow), workflow, input)
+    }
+
+    fn start_execution_at(&self, arn: String, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
         if let Some(text) = input {
-            serde_json::from_str::<serde_json::Value>(text)
-                .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+            serde_json::from_str::<serde_json::Value>(text).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         }
-        let invocation_id = format!("{:032x}", fastrand::u128(..));
-        let name = format!("{:016x}", fastrand::u64(..));
-        let arn = format!(
-            "arn:aws:lambda:local:000000000000:function:{workflow}:$LATEST/durable-execution/{name}/{invocation_id}"
-        );
         let now = EpochMillis(self.clock.now_ms());
         let record = service::new_execution(arn.clone(), workflow.to_owned(), input.map(str::to_owned), now);
         self.store.create(record)?;
@@ -288,6 +305,9 @@ impl LocalEngine {
                 self.sleep_until(self.clock.now_ms() + 1000).await;
                 continue;
             }
+            if self.run_pending_invokes(arn).await? {
+                continue;
+            }
             // Suspended: wait for the next timer or answer that changes an operation.
             loop {
                 let next_answer = scheduled.iter().map(|a| a.at).min();
@@ -320,6 +340,54 @@ impl LocalEngine {
                 }
             }
         }
+    }
+
+    /// Runs the chained invokes execution `arn` started, recording each outcome on the
+    /// caller. Returns whether any outcome was recorded.
+    async fn run_pending_invokes(&self, arn: &str) -> Result<bool, EngineError> {
+        let mut pending = Vec::new();
+        self.store.update(arn, &mut |record| pending = std::mem::take(&mut record.pending_invokes))?;
+        let any = !pending.is_empty();
+        for invoke in pending {
+            let outcome = match self.functions.get(&invoke.function_name) {
+                None => Err(ErrorObject::new(
+                    "ResourceNotFoundException",
+                    format!("Function not found: {}", invoke.function_name),
+                )),
+                Some(Target::Plain(f)) => {
+                    let input = match invoke.input.as_deref().map(serde_json::from_str).transpose() {
+                        Ok(v) => v.unwrap_or(serde_json::Value::Null),
+                        Err(e) => serde_json::Value::String(format!("unparsable input: {e}")),
+                    };
+                    f(input).map(|v| Some(v.to_string()))
+                }
+                Some(Target::Durable(workflow)) => {
+                    let child = self.run_child(workflow, invoke.execution_arn.clone(), invoke.input.clone()).await?;
+                    match child.status {
+                        ExecutionStatus::Succeeded => Ok(child.result),
+                        status => Err(child.error.unwrap_or_else(|| {
+                            ErrorObject::new("InvokeError", format!("the invoked execution ended {}", status.as_str()))
+                        })),
+                    }
+                }
+            };
+            let now = EpochMillis(self.clock.now_ms());
+            self.store.update(arn, &mut |record| service::complete_invoke(record, &invoke.operation_id, outcome.clone(), now))?;
+        }
+        Ok(any)
+    }
+
+    /// Runs a durable invoke target as an execution of its own (boxed: targets may invoke).
+    fn run_child<'a>(
+        &'a self,
+        workflow: Arc<RegisteredWorkflow>,
+        arn: String,
+        input: Option<String>,
+    ) -> durable_core::BoxFuture<'a, Result<ExecutionRecord, EngineError>> {
+        Box::pin(async move {
+            let arn = self.start_execution_at(arn, workflow.name(), input.as_deref())?;
+            self.run_with(&workflow, &arn, &mut NoResponder).await
+        })
     }
 
     /// Delivers an external answer to a callback (the `SendDurableExecutionCallback*` APIs).

@@ -3,7 +3,7 @@
 //! rotation, timers, and the history events the real service records, in the same order and
 //! with the same `EventId`s.
 
-use super::store::{CallbackTimer, ExecutionRecord, ExecutionStatus};
+use super::store::{CallbackTimer, ExecutionRecord, ExecutionStatus, PendingInvoke};
 use durable_core::wire::{
     CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event,
     EventDetails, EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation,
@@ -56,6 +56,7 @@ pub(crate) fn new_execution(
         invocations: 0,
         failed_invocations: 0,
         callbacks: Vec::new(),
+        pending_invokes: Vec::new(),
     };
     push_event(
         &mut record,
@@ -135,25 +136,18 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             updates.len()
         )));
     }
-    // The estimate bounds the real size from above; serialize only when it is inconclusive.
+    // The SDKs batch to 750 KiB, but a single update may carry up to its payload limit
+    // (1 MiB; 6 MiB for a synchronous EXECUTION result), so the request limit is the larger
+    // of the two. The estimate bounds the real size from above; serialize only when needed.
+    let limit = limits::MAX_EXECUTION_PAYLOAD_BYTES + 64 * 1024;
     let estimate: usize = updates.iter().map(|u| u.encoded_len() + 1).sum();
-    let body = if estimate > limits::MAX_BATCH_BYTES {
-        updates
-            .iter()
-            .map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1))
-            .sum()
+    let body = if estimate > limit {
+        updates.iter().map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1)).sum()
     } else {
         estimate
     };
-    // A large execution result travels alone in its own call, bounded by the payload limit.
-    let completes_execution = updates
-        .iter()
-        .any(|u| u.operation_type == OperationType::Execution);
-    if body > limits::MAX_BATCH_BYTES && !(completes_execution && updates.len() == 1) {
-        return Err(invalid(format!(
-            "a checkpoint body is at most {} bytes, got {body}",
-            limits::MAX_BATCH_BYTES
-        )));
+    if body > limit {
+        return Err(invalid(format!("a checkpoint body is at most {limit} bytes, got {body}")));
     }
     let mut started_here: Vec<(&str, OperationType)> = Vec::new();
     let mut seen: Vec<(&str, OperationAction)> = Vec::new();
@@ -354,6 +348,7 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
     mark_dirty(record, &u.id);
     let record_arn = record.arn.clone();
     let mut new_timer = None;
+    let mut new_invoke = None;
     let Some(op) = record.operation_mut(&u.id) else {
         return false;
     };
@@ -411,16 +406,20 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             d.next_attempt_timestamp = Some(now.plus_seconds(i64::from(delay)));
             let attempt = d.attempt;
             op.status = OperationStatus::Pending;
-            EventDetails::StepFailed(StepFailedDetails {
-                error: EventError {
-                    payload: u.error.clone(),
-                    truncated: false,
-                },
-                retry_details: RetryDetails {
-                    current_attempt: attempt,
-                    next_attempt_delay_seconds: Some(delay),
-                },
-            })
+            let retry_details = RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: Some(delay) };
+            if u.error.is_none() {
+                // A retry that carries state instead of an error (a wait-for-condition poll
+                // that asks to continue) is recorded as a success of that attempt.
+                EventDetails::StepSucceeded(StepSucceededDetails {
+                    result: EventPayload::full(u.payload.clone()),
+                    retry_details: Some(retry_details),
+                })
+            } else {
+                EventDetails::StepFailed(StepFailedDetails {
+                    error: EventError { payload: u.error.clone(), truncated: false },
+                    retry_details,
+                })
+            }
         }
         (OperationType::Context, A::Start) => EventDetails::ContextStarted(Empty {}),
         (OperationType::Context, A::Succeed) => {
@@ -456,6 +455,24 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             EventDetails::WaitStarted(WaitStartedDetails {
                 duration: u64::from(secs),
                 scheduled_end_timestamp: end,
+            })
+        }
+        (OperationType::ChainedInvoke, A::Start) => {
+            let options = u.chained_invoke_options.clone().unwrap_or_default();
+            let child_arn = child_arn(&options.function_name);
+            new_invoke = Some(PendingInvoke {
+                operation_id: u.id.clone(),
+                function_name: options.function_name.clone(),
+                tenant_id: options.tenant_id.clone(),
+                input: u.payload.clone(),
+                execution_arn: child_arn.clone(),
+            });
+            EventDetails::ChainedInvokeStarted(durable_core::wire::ChainedInvokeStartedDetails {
+                function_name: options.function_name,
+                tenant_id: options.tenant_id,
+                input: Some(EventPayload::full(u.payload.clone())),
+                executed_version: Some("$LATEST".into()),
+                durable_execution_arn: Some(child_arn),
             })
         }
         (OperationType::Wait, A::Cancel) => {
@@ -499,7 +516,49 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
     if let Some(timer) = new_timer {
         record.callbacks.push(timer);
     }
+    if let Some(invoke) = new_invoke {
+        record.pending_invokes.push(invoke);
+    }
     false
+}
+
+/// A fresh execution ARN for function `function_name`.
+pub(crate) fn child_arn(function_name: &str) -> String {
+    format!(
+        "arn:aws:lambda:local:000000000000:function:{function_name}:$LATEST/durable-execution/{:016x}/{:032x}",
+        fastrand::u64(..),
+        fastrand::u128(..)
+    )
+}
+
+/// Records the outcome of chained invoke `operation_id`.
+pub(crate) fn complete_invoke(
+    record: &mut ExecutionRecord,
+    operation_id: &str,
+    outcome: Result<Option<String>, ErrorObject>,
+    now: EpochMillis,
+) {
+    let Some(op) = record.operation_mut(operation_id) else { return };
+    if op.status != OperationStatus::Started {
+        return;
+    }
+    op.end_timestamp = Some(now);
+    let d = op.chained_invoke_details.get_or_insert_with(Default::default);
+    let details = match outcome {
+        Ok(result) => {
+            op.status = OperationStatus::Succeeded;
+            d.result = result.clone();
+            EventDetails::ChainedInvokeSucceeded(ResultDetails { result: EventPayload::full(result) })
+        }
+        Err(error) => {
+            op.status = OperationStatus::Failed;
+            d.error = Some(error.clone());
+            EventDetails::ChainedInvokeFailed(ErrorDetails { error: Some(EventError::full(error)) })
+        }
+    };
+    let (id, name, sub, parent) = (op.id.clone(), op.name.clone(), op.sub_type.clone(), op.parent_id.clone());
+    push_op_event(record, now, &id, name, sub, parent, details);
+    mark_dirty(record, operation_id);
 }
 
 /// Why the callback API refused an answer.

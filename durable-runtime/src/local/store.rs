@@ -76,6 +76,24 @@ pub struct ExecutionRecord {
     /// Timeout bookkeeping of open callbacks.
     #[serde(default)]
     pub callbacks: Vec<CallbackTimer>,
+    /// Chained invokes started and not yet handed to their target.
+    #[serde(default)]
+    pub pending_invokes: Vec<PendingInvoke>,
+}
+
+/// A chained invoke the service still has to run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvoke {
+    /// The CHAINED_INVOKE operation.
+    pub operation_id: String,
+    /// The target.
+    pub function_name: String,
+    /// The target's tenant.
+    pub tenant_id: Option<String>,
+    /// The input JSON text.
+    pub input: Option<String>,
+    /// The execution ARN the target runs under, if durable.
+    pub execution_arn: String,
 }
 
 /// Deadlines of one open callback.

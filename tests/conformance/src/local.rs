@@ -3,7 +3,7 @@
 
 use crate::backend::{Backend, Observed, RunOutcome, RunSpec};
 use crate::placeholders::PlaceholderContext;
-use crate::registry::Registry;
+use crate::registry::{Handler, Registry};
 use crate::requirement::{CallbackAction, CallbackOperation};
 use durable_runtime::local::{
     CallbackAnswer, EngineOptions, ExecutionRecord, LocalEngine, MemoryStore, Responder, ScheduledAnswer,
@@ -125,11 +125,10 @@ impl Backend for LocalBackend {
             log_sink: Some(logs.clone()),
             ..EngineOptions::default()
         };
-        let engine = LocalEngine::new(
-            Arc::new(MemoryStore::new()),
-            Arc::new(VirtualClock::new()),
-            options,
-        );
+        let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
+        for target in self.registry.targets() {
+            engine.register_workflow(Handler::clone(target));
+        }
         let input = match &spec.input {
             None | Some(serde_json::Value::Null) => None,
             Some(v) => Some(serde_json::to_string(v).map_err(|e| e.to_string())?),

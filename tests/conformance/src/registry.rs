@@ -44,11 +44,13 @@ impl Workflow for Handler {
     }
 }
 
-/// Requirement id → handler, plus declared gaps (reported `NOT_IMPLEMENTED` with a reason).
+/// Requirement id → handler, plus declared gaps (reported `NOT_IMPLEMENTED` with a reason)
+/// and the functions handlers invoke (chained-invoke targets).
 #[derive(Clone, Default)]
 pub struct Registry {
     handlers: BTreeMap<String, Arc<Handler>>,
     gaps: BTreeMap<String, String>,
+    targets: BTreeMap<String, Arc<Handler>>,
 }
 
 impl Registry {
@@ -69,6 +71,21 @@ impl Registry {
         );
         self.gaps.remove(id);
         self
+    }
+
+    /// Registers a durable function named `name` that handlers may invoke.
+    pub fn target<F, Fut>(&mut self, name: &str, body: F) -> &mut Self
+    where
+        F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
+    {
+        self.targets.insert(name.to_owned(), Arc::new(Handler::new(name, body)));
+        self
+    }
+
+    /// The invoke targets.
+    pub fn targets(&self) -> impl Iterator<Item = &Arc<Handler>> {
+        self.targets.values()
     }
 
     /// Declares that requirement `id` is knowingly not implemented, and why.

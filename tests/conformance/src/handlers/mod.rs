@@ -3,9 +3,11 @@
 
 mod callback;
 mod child;
+mod invoke;
 mod step;
 mod wait;
 mod wait_for_callback;
+mod wait_for_condition;
 
 use crate::registry::Registry;
 use durable_runtime::DurableError;
@@ -20,7 +22,9 @@ pub fn registry() -> Registry {
     wait::register(&mut r);
     child::register(&mut r);
     callback::register(&mut r);
+    invoke::register(&mut r);
     wait_for_callback::register(&mut r);
+    wait_for_condition::register(&mut r);
     r
 }
 

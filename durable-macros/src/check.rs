@@ -1,0 +1,56 @@
+//! Check phase, part 2: rules that look at more than one thing at once (serde's split:
+//! single-value checks happen while parsing, in `attr.rs` and `ast.rs`).
+
+use crate::attr::{Retry, StepArgs};
+use crate::ctxt::Ctxt;
+use crate::lint::Operation;
+
+/// Rejects two operations with the same literal name in one context, unless they sit in
+/// different arms of one `if`/`match` (so at most one of them runs).
+pub(crate) fn duplicate_names(cx: &Ctxt, ops: &[Operation]) {
+    for (i, op) in ops.iter().enumerate() {
+        let earlier = ops[..i]
+            .iter()
+            .find(|e| e.scope == op.scope && e.name.value() == op.name.value() && !e.exclusive_with(op));
+        if let Some(first) = earlier {
+            cx.error_at(
+                op.name.span(),
+                format!(
+                    "duplicate operation name `{}`: an earlier {} in this context already uses it; names identify \
+                     operations in the history, in test mocks and in the generated docs, so give each one a \
+                     distinct name (e.g. `\"{}-2\"`)",
+                    op.name.value(),
+                    first.kind,
+                    op.name.value()
+                ),
+            );
+        }
+    }
+}
+
+/// Cross-option checks of `#[step(..)]`.
+pub(crate) fn step_args(cx: &Ctxt, args: &StepArgs) {
+    if let Some(retry) = &args.retry {
+        if let Retry::Custom(custom) = &retry.value {
+            if let (Some(initial), Some(max)) = (&custom.initial, &custom.max) {
+                if max.value.0 < initial.value.0 {
+                    cx.error_at(
+                        max.span,
+                        "`max` must not be shorter than `initial`: it caps the delay between attempts",
+                    );
+                }
+            }
+            if let (Some(attempts), true) = (
+                &custom.max_attempts,
+                custom.initial.is_some() || custom.max.is_some() || custom.backoff.is_some(),
+            ) {
+                if attempts.value == 1 {
+                    cx.error_at(
+                        attempts.span,
+                        "`max_attempts = 1` never retries, so delays and backoff have no effect; use `retry = \"none\"`",
+                    );
+                }
+            }
+        }
+    }
+}

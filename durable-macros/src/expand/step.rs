@@ -1,0 +1,192 @@
+//! Codegen for `#[step]`: the function becomes a constructor returning a value that holds the
+//! owned arguments (a struct of the same name, in the type namespace) and implements
+//! `StepDefinition`, so `ctx.run(charge(card)).await?` runs it as a durable step.
+
+use crate::ast::Step;
+use crate::attr::{parse_step_args, Jitter, Retry, Semantics};
+use crate::check;
+use crate::ctxt::Ctxt;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+/// Entry point of `#[step]`.
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item_fn: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = syn::Error::new(
+                e.span(),
+                format!("`#[step]` must be placed on an `async fn`: {e}"),
+            );
+            let error = e.into_compile_error();
+            return quote!(#item #error);
+        }
+    };
+    let cx = Ctxt::default();
+    let args = parse_step_args(&cx, args);
+    let step = Step::from_syn(&cx, item_fn, args);
+    check::step_args(&cx, &step.args);
+    let generated = if step.signature_ok {
+        generate(&step)
+    } else {
+        // Keep the function so the IDE still knows it; the errors explain what to fix.
+        let original = &step.original;
+        quote!(#original)
+    };
+    let errors = cx.finish().map(syn::Error::into_compile_error);
+    quote!(#generated #errors)
+}
+
+fn generate(step: &Step) -> TokenStream {
+    let original = &step.original;
+    let ident = &original.sig.ident;
+    let vis = &original.vis;
+    let private = super::private(step.args.krate.as_ref().map(|k| &k.value));
+    let name = step
+        .args
+        .name
+        .as_ref()
+        .map_or_else(|| ident.to_string(), |n| n.value.clone());
+    let output = &step.output;
+
+    let (docs, others): (Vec<&syn::Attribute>, Vec<&syn::Attribute>) =
+        original.attrs.iter().partition(|a| a.path().is_ident("doc"));
+    let cfgs: Vec<&&syn::Attribute> = others.iter().filter(|a| a.path().is_ident("cfg")).collect();
+    let body_attrs: Vec<&&syn::Attribute> = others.iter().filter(|a| !a.path().is_ident("cfg")).collect();
+
+    let fields = step.params.iter().map(|p| {
+        let field = &p.field;
+        let ty = &p.ty;
+        quote!(#field: #ty)
+    });
+    let ctor_params = step.params.iter().map(|p| {
+        let param = &p.ident;
+        let ty = &p.ty;
+        quote!(#param: #ty)
+    });
+    let ctor_fields = step.params.iter().map(|p| {
+        let field = &p.field;
+        let param = &p.ident;
+        quote!(#field: #param)
+    });
+    let field_idents: Vec<&Ident> = step.params.iter().map(|p| &p.field).collect();
+
+    let retry = retry_tokens(step, &private);
+    let semantics = match step.args.semantics.as_ref().map(|s| s.value) {
+        Some(Semantics::AtMostOnce) => quote!(#private::StepSemantics::AtMostOncePerRetry),
+        Some(Semantics::AtLeastOnce) | None => quote!(#private::StepSemantics::AtLeastOncePerRetry),
+    };
+
+    let struct_doc = format!(
+        "The step `{name}` with its arguments, returned by [`{ident}()`]. Run it with \
+         `ctx.run({ident}(..)).await`; see `StepDefinition`."
+    );
+    let must_use = format!("the step `{name}` does nothing until it is run with `ctx.run(..).await`");
+    let mut body_fn = original.clone();
+    body_fn.attrs.clear();
+    body_fn.vis = syn::Visibility::Inherited;
+    let step_cx = Ident::new("__durable_step", Span::mixed_site());
+    // Spanned at the signature so a non-`Send` body is reported on the user's function.
+    let boxed = quote_spanned! {original.sig.span()=>
+        ::std::boxed::Box::pin(async move {
+            #private::StepReturn::into_result(#ident(#(#field_idents),*).await)
+        })
+    };
+
+    // Spanned at the declared return type, so a non-`Result` alias is reported there.
+    let value_types = quote_spanned! {output.span()=>
+        type Value = <#output as #private::StepReturn>::Value;
+        type Error = <#output as #private::StepReturn>::Error;
+    };
+
+    quote! {
+        #(#cfgs)*
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[must_use = #must_use]
+        #vis struct #ident {
+            #(#fields,)*
+        }
+
+        #(#cfgs)*
+        #(#docs)*
+        #vis fn #ident(#(#ctor_params),*) -> #ident {
+            #ident { #(#ctor_fields,)* }
+        }
+
+        #(#cfgs)*
+        #[automatically_derived]
+        impl #private::StepDefinition for #ident {
+            #value_types
+
+            fn name(&self) -> &'static str {
+                #name
+            }
+
+            fn retry_policy(&self) -> ::core::option::Option<#private::RetryPolicy> {
+                #retry
+            }
+
+            fn semantics(&self) -> #private::StepSemantics {
+                #semantics
+            }
+
+            fn call(
+                self,
+                #step_cx: #private::StepContext,
+            ) -> #private::BoxFuture<'static, ::core::result::Result<Self::Value, Self::Error>> {
+                // The body keeps its own signature, so `?`, `return` and inference work as
+                // written; clippy's disallowed-methods list does not apply inside steps.
+                #(#body_attrs)*
+                #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+                #body_fn
+                let _ = #step_cx;
+                let Self { #(#field_idents),* } = self;
+                #boxed
+            }
+        }
+    }
+}
+
+fn retry_tokens(step: &Step, private: &TokenStream) -> TokenStream {
+    let Some(retry) = &step.args.retry else {
+        return quote!(::core::option::Option::None);
+    };
+    let policy = match &retry.value {
+        Retry::Preset(preset) => {
+            let ctor = Ident::new(preset.constructor(), retry.span);
+            quote!(#private::RetryPresets::#ctor())
+        }
+        Retry::Custom(custom) => {
+            let mut policy = quote!(#private::RetryPolicy::exponential());
+            if let Some(n) = &custom.max_attempts {
+                let n = n.value;
+                policy = quote!(#policy.max_attempts(#n));
+            }
+            if let Some(d) = &custom.initial {
+                let ms = d.value.0;
+                policy = quote!(#policy.initial_delay(::core::time::Duration::from_millis(#ms)));
+            }
+            if let Some(d) = &custom.max {
+                let ms = d.value.0;
+                policy = quote!(#policy.max_delay(::core::time::Duration::from_millis(#ms)));
+            }
+            if let Some(b) = &custom.backoff {
+                let b = b.value;
+                policy = quote!(#policy.backoff_rate(#b));
+            }
+            if let Some(j) = &custom.jitter {
+                let variant = match j.value {
+                    Jitter::Full => quote!(Full),
+                    Jitter::Half => quote!(Half),
+                    Jitter::None => quote!(None),
+                };
+                policy = quote!(#policy.jitter(#private::Jitter::#variant));
+            }
+            policy
+        }
+    };
+    quote!(::core::option::Option::Some(#policy))
+}

@@ -1,0 +1,600 @@
+//! The embedded SQLite store: the local engine's default, durable [`Store`].
+//!
+//! * **Durable by default.** The database runs in WAL mode with `synchronous=FULL`: once
+//!   [`Store::create`] or [`Store::update`] returned, the change survives a `kill -9` and a
+//!   power cut. [`Synchronous::Normal`] trades the latter for speed.
+//! * **One transaction per call, writing only what changed.** [`Store::update`] runs the
+//!   closure on a copy of the record, compares it with the cached one and writes the
+//!   difference in one transaction: the execution row, the operations that changed or were
+//!   added, the events appended. Only then does the cache see the new record; if the
+//!   transaction fails, the error is returned and the store is unchanged.
+//! * **Reads from memory.** Every record lives in a write-through cache, loaded from disk on
+//!   open; [`Store::get`] and [`Store::list`] do not touch the database unless another
+//!   connection (another process, e.g. the CLI) changed it, which SQLite's `data_version`
+//!   reveals: then the records whose `rev` moved are reloaded. Writes always check first, so
+//!   two processes sharing one file never overwrite each other's changes.
+//! * **Never a silent reset.** A file that is not a SQLite database, a corrupt or torn one
+//!   (`PRAGMA quick_check` runs on open), another application's database, or one written by a
+//!   newer schema gives a typed [`OpenError`] and is left untouched.
+//!
+//! The schema (see the `schema` module source for the DDL) is versioned in the `schema_version`
+//! table and upgraded by migrations on open.
+
+mod codec;
+mod schema;
+
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+use super::store::{ExecutionRecord, Store, StoreError};
+use codec::{CodecError, Entry, Loader};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
+use std::time::Duration;
+
+/// How hard SQLite works to make a commit durable (`PRAGMA synchronous`, in WAL mode).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Synchronous {
+    /// Every commit is synced to disk before it returns: it survives a process crash and a
+    /// power cut or OS crash. The default.
+    #[default]
+    Full,
+    /// Commits survive a process crash (`kill -9`); the last ones may be lost on a power cut
+    /// or OS crash (the database stays consistent).
+    Normal,
+    /// No syncing at all: for throw-away databases in tests.
+    Off,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Off => "OFF",
+        }
+    }
+}
+
+/// Settings of [`SqliteStore::open_with`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Durability of commits; [`Synchronous::Full`] by default.
+    pub synchronous: Synchronous,
+    /// Whether a missing file is created (the default) or an [`OpenError::Missing`].
+    pub create_if_missing: bool,
+    /// How long a call waits for another process's write lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            synchronous: Synchronous::Full,
+            create_if_missing: true,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Why a database could not be opened. The file is left as it was in every case.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    /// The file does not exist and [`SqliteOptions::create_if_missing`] is off.
+    #[error("no database at {}", path.display())]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file cannot be read.
+    #[error("cannot read {}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        message: String,
+    },
+    /// The file is not a SQLite database.
+    #[error("{} is not a SQLite database (it does not start with the SQLite header); it was left untouched", path.display())]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The database is corrupt or torn (e.g. truncated, or overwritten in part).
+    #[error("the database {} is corrupt: {details}; it was left untouched: restore it from a backup, or move it aside to start afresh", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite found.
+        details: String,
+    },
+    /// A SQLite database, but not one of this store.
+    #[error("{} is a SQLite database of another application ({reason}); it was left untouched", path.display())]
+    ForeignDatabase {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away.
+        reason: String,
+    },
+    /// The database was written by a newer version of this store.
+    #[error("the database {} has schema version {found}, newer than the {supported} this build supports; use a newer build", path.display())]
+    SchemaTooNew {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: i64,
+        /// [`SCHEMA_VERSION`].
+        supported: i64,
+    },
+    /// A stored execution does not decode.
+    #[error("the database {} holds an execution that cannot be read: {reason}", path.display())]
+    InvalidRecord {
+        /// The file.
+        path: PathBuf,
+        /// Which execution, and what is wrong.
+        reason: String,
+    },
+    /// SQLite failed otherwise (permissions, locking, I/O).
+    #[error("SQLite failed on {}: {message}", path.display())]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        message: String,
+    },
+}
+
+impl From<OpenError> for StoreError {
+    fn from(e: OpenError) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+/// A [`Store`] in a SQLite database file (or in memory, for tests). See the
+/// [module docs](self).
+pub struct SqliteStore {
+    path: PathBuf,
+    /// Whether other connections may change the database (false in memory).
+    shared: bool,
+    /// The connection; whoever holds it is the only one changing the cache.
+    writer: Mutex<Writer>,
+    cache: RwLock<Cache>,
+}
+
+struct Writer {
+    conn: Connection,
+    /// `PRAGMA data_version` when the cache was last in step with the database.
+    data_version: i64,
+}
+
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<String, Entry>,
+    /// ARNs in creation order.
+    order: Vec<String>,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .field("executions", &read(&self.cache).order.len())
+            .finish_non_exhaustive()
+    }
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database at `path`, durable by default.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, OpenError> {
+        Self::open_with(path, &SqliteOptions::default())
+    }
+
+    /// Opens the database at `path` with `options`.
+    pub fn open_with(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self, OpenError> {
+        let path = path.as_ref();
+        check_header(path, options.create_if_missing)?;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if options.create_if_missing {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        Self::init(conn, path.to_path_buf(), true, options)
+    }
+
+    /// A private in-memory database (tests; lost on drop).
+    pub fn open_in_memory() -> Result<Self, OpenError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| classify(&path, e))?;
+        Self::init(conn, path, false, &SqliteOptions::default())
+    }
+
+    /// The database file (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.shared.then_some(self.path.as_path())
+    }
+
+    /// Brings the cache in step with changes other connections made to the database. Every
+    /// call does this when it can; this waits for a running write to finish first.
+    pub fn refresh(&self) -> Result<(), StoreError> {
+        let mut writer = lock(&self.writer);
+        self.sync_in_read_transaction(&mut writer)
+    }
+
+    fn init(mut conn: Connection, path: PathBuf, shared: bool, options: &SqliteOptions) -> Result<Self, OpenError> {
+        let fail = |e: rusqlite::Error| classify(&path, e);
+        conn.busy_timeout(options.busy_timeout).map_err(fail)?;
+        quick_check(&conn, &path)?;
+        let version = identify(&conn, &path)?;
+        if version > SCHEMA_VERSION {
+            return Err(OpenError::SchemaTooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if shared {
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .map_err(fail)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(OpenError::Sqlite {
+                    path,
+                    message: format!("cannot switch to WAL mode (journal_mode is {mode})"),
+                });
+            }
+        }
+        conn.pragma_update(None, "synchronous", options.synchronous.pragma())
+            .map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(fail)?;
+        if version < SCHEMA_VERSION {
+            migrate(&mut conn, &path)?;
+        }
+        let cache = RwLock::new(Cache::default());
+        let tx = conn.transaction().map_err(fail)?;
+        let data_version = data_version(&tx).map_err(fail)?;
+        sync_cache(&tx, &cache).map_err(|e| match e {
+            CodecError::Sql(e) => classify(&path, e),
+            CodecError::Data(reason) => OpenError::InvalidRecord {
+                path: path.clone(),
+                reason,
+            },
+        })?;
+        tx.commit().map_err(fail)?;
+        Ok(SqliteStore {
+            path,
+            shared,
+            writer: Mutex::new(Writer { conn, data_version }),
+            cache,
+        })
+    }
+
+    fn backend(&self, what: &str, e: impl fmt::Display) -> StoreError {
+        StoreError::Backend(format!("SQLite store {}: {what}: {e}", self.path.display()))
+    }
+
+    /// Reloads what other connections changed, if anything; `conn` is inside a transaction.
+    fn sync(&self, conn: &Connection, known: &mut i64) -> Result<(), StoreError> {
+        if !self.shared {
+            return Ok(());
+        }
+        let now = data_version(conn).map_err(|e| self.backend("reading data_version", e))?;
+        if now != *known {
+            sync_cache(conn, &self.cache).map_err(|e| self.backend("reloading changed executions", e))?;
+            *known = now;
+        }
+        Ok(())
+    }
+
+    fn sync_in_read_transaction(&self, writer: &mut Writer) -> Result<(), StoreError> {
+        if !self.shared {
+            return Ok(());
+        }
+        let Writer { conn, data_version } = writer;
+        let tx = conn
+            .transaction()
+            .map_err(|e| self.backend("beginning a read", e))?;
+        self.sync(&tx, data_version)?;
+        tx.commit().map_err(|e| self.backend("ending a read", e))
+    }
+
+    /// Syncs the cache unless a write is running (which syncs it anyway).
+    fn sync_if_idle(&self) -> Result<(), StoreError> {
+        if !self.shared {
+            return Ok(());
+        }
+        let mut writer = match self.writer.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(()),
+        };
+        self.sync_in_read_transaction(&mut writer)
+    }
+}
+
+impl Store for SqliteStore {
+    fn create(&self, mut record: ExecutionRecord) -> Result<(), StoreError> {
+        let mut writer = lock(&self.writer);
+        let Writer { conn, data_version } = &mut *writer;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.backend("beginning a write", e))?;
+        self.sync(&tx, data_version)?;
+        if read(&self.cache).entries.contains_key(&record.arn) {
+            return Err(StoreError::AlreadyExists(record.arn));
+        }
+        let (seq, extra) = codec::insert(&tx, &mut record)
+            .map_err(|e| self.backend(&format!("creating execution `{}`", record.arn), e))?;
+        tx.commit()
+            .map_err(|e| self.backend(&format!("committing execution `{}`", record.arn), e))?;
+        let mut cache = write(&self.cache);
+        cache.order.push(record.arn.clone());
+        cache.entries.insert(
+            record.arn.clone(),
+            Entry {
+                seq,
+                rev: 0,
+                extra,
+                record,
+            },
+        );
+        Ok(())
+    }
+
+    fn get(&self, arn: &str) -> Result<ExecutionRecord, StoreError> {
+        self.sync_if_idle()?;
+        read(&self.cache)
+            .entries
+            .get(arn)
+            .map(|e| e.record.clone())
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))
+    }
+
+    fn update(&self, arn: &str, f: &mut dyn FnMut(&mut ExecutionRecord)) -> Result<(), StoreError> {
+        let mut writer = lock(&self.writer);
+        let Writer { conn, data_version } = &mut *writer;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.backend("beginning a write", e))?;
+        self.sync(&tx, data_version)?;
+        let not_found = || StoreError::NotFound(arn.to_owned());
+        // The cache only changes under the writer lock, which this call holds throughout.
+        let mut next = read(&self.cache)
+            .entries
+            .get(arn)
+            .map(|e| e.record.clone())
+            .ok_or_else(not_found)?;
+        f(&mut next);
+        let written = {
+            let cache = read(&self.cache);
+            let entry = cache.entries.get(arn).ok_or_else(not_found)?;
+            codec::write_update(&tx, entry, &mut next)
+                .map_err(|e| self.backend(&format!("updating execution `{arn}`"), e))?
+        };
+        let Some(extra) = written else {
+            // Nothing changed; dropping the transaction ends it.
+            return Ok(());
+        };
+        tx.commit()
+            .map_err(|e| self.backend(&format!("committing execution `{arn}`"), e))?;
+        let mut cache = write(&self.cache);
+        if let Some(entry) = cache.entries.get_mut(arn) {
+            entry.record = next;
+            entry.rev += 1;
+            entry.extra = extra;
+        }
+        Ok(())
+    }
+
+    fn list(&self) -> Result<Vec<String>, StoreError> {
+        self.sync_if_idle()?;
+        Ok(read(&self.cache).order.clone())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "data_version", |r| r.get(0))
+}
+
+/// Reloads the executions whose `rev` differs from the cached one (all of them when the
+/// cache is empty), and drops those no longer in the database.
+fn sync_cache(conn: &Connection, cache: &RwLock<Cache>) -> Result<(), CodecError> {
+    let rows = codec::list_rows(conn)?;
+    let stale: Vec<i64> = {
+        let current = read(cache);
+        rows.iter()
+            .filter(|(seq, arn, rev)| {
+                !current
+                    .entries
+                    .get(arn)
+                    .is_some_and(|e| e.seq == *seq && e.rev == *rev)
+            })
+            .map(|(seq, _, _)| *seq)
+            .collect()
+    };
+    let mut loaded = Vec::with_capacity(stale.len());
+    if !stale.is_empty() {
+        let mut loader = Loader::new(conn)?;
+        for seq in stale {
+            loaded.push(loader.load(seq)?);
+        }
+    }
+    let order: Vec<String> = rows.into_iter().map(|(_, arn, _)| arn).collect();
+    let mut cache = write(cache);
+    let present: HashSet<&String> = order.iter().collect();
+    cache.entries.retain(|arn, _| present.contains(arn));
+    for entry in loaded {
+        cache.entries.insert(entry.record.arn.clone(), entry);
+    }
+    cache.order = order;
+    Ok(())
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> OpenError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) => OpenError::Corrupt {
+            path,
+            details: e.to_string(),
+        },
+        Some(ErrorCode::NotADatabase) => OpenError::NotADatabase { path },
+        _ => OpenError::Sqlite {
+            path,
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Rejects a file that exists, is not empty, and does not start with SQLite's header, before
+/// SQLite sees it.
+fn check_header(path: &Path, create: bool) -> Result<(), OpenError> {
+    let io = |e: std::io::Error| OpenError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return if create {
+                Ok(())
+            } else {
+                Err(OpenError::Missing {
+                    path: path.to_path_buf(),
+                })
+            };
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let mut head = Vec::with_capacity(SQLITE_MAGIC.len());
+    file.take(SQLITE_MAGIC.len() as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    // An empty file is an empty database (SQLite's own convention).
+    if head.is_empty() || head == SQLITE_MAGIC {
+        Ok(())
+    } else {
+        Err(OpenError::NotADatabase {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+fn quick_check(conn: &Connection, path: &Path) -> Result<(), OpenError> {
+    let mut findings: Vec<String> = Vec::new();
+    let run = |findings: &mut Vec<String>| -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare("PRAGMA quick_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            findings.push(row.get(0)?);
+        }
+        Ok(())
+    };
+    run(&mut findings).map_err(|e| classify(path, e))?;
+    if findings.len() == 1 && findings[0] == "ok" {
+        return Ok(());
+    }
+    let shown = findings.len().min(5);
+    let mut details = findings[..shown].join("; ");
+    if findings.len() > shown {
+        details.push_str(&format!("; and {} more", findings.len() - shown));
+    }
+    Err(OpenError::Corrupt {
+        path: path.to_path_buf(),
+        details: format!("integrity check failed: {details}"),
+    })
+}
+
+/// The schema version of the database: 0 when it is empty; an error when it is someone
+/// else's.
+fn identify(conn: &Connection, path: &Path) -> Result<i64, OpenError> {
+    let fail = |e: rusqlite::Error| classify(path, e);
+    let foreign = |reason: String| OpenError::ForeignDatabase {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let app: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(fail)?;
+    if app != 0 && app != APPLICATION_ID {
+        return Err(foreign(format!("its application_id is {app:#010x}")));
+    }
+    let tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name")
+            .map_err(fail)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(fail)?;
+        rows.collect::<Result<_, _>>().map_err(fail)?
+    };
+    if tables.is_empty() {
+        return Ok(0);
+    }
+    if !tables.iter().any(|t| t == "schema_version") {
+        return Err(foreign(format!(
+            "it has tables ({}) but no schema_version",
+            tables.join(", ")
+        )));
+    }
+    let versions: Vec<i64> = {
+        let mut stmt = conn
+            .prepare("SELECT version FROM schema_version")
+            .map_err(fail)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(fail)?;
+        rows.collect::<Result<_, _>>().map_err(fail)?
+    };
+    match versions.as_slice() {
+        [v] => Ok(*v),
+        _ => Err(OpenError::Corrupt {
+            path: path.to_path_buf(),
+            details: format!("schema_version holds {} rows instead of one", versions.len()),
+        }),
+    }
+}
+
+/// Upgrades the schema to [`SCHEMA_VERSION`] in one transaction.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
+    let fail = |e: rusqlite::Error| classify(path, e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    // Another process may have migrated it since we looked.
+    let mut version = identify(&tx, path)?;
+    if version > SCHEMA_VERSION {
+        return Err(OpenError::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    while version < SCHEMA_VERSION {
+        let step = usize::try_from(version)
+            .ok()
+            .and_then(|v| schema::MIGRATIONS.get(v))
+            .ok_or_else(|| OpenError::Corrupt {
+                path: path.to_path_buf(),
+                details: format!("negative schema version {version}"),
+            })?;
+        tx.execute_batch(step).map_err(fail)?;
+        version += 1;
+        tx.execute("UPDATE schema_version SET version = ?1", [version])
+            .map_err(fail)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(fail)?;
+    tx.commit().map_err(fail)
+}

@@ -1,0 +1,10 @@
+use durable_runtime::prelude::*;
+
+#[durable_workflow]
+async fn wf(ctx: DurableContext) -> Result<(), DurableError> {
+    let _a = std::process::Command::new("ls").output();
+    ctx.wait("w", Duration::from_secs(1)).await?;
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use durable_runtime::prelude::*;
+
+#[durable_workflow]
+fn wf(ctx: DurableContext) -> Result<(), DurableError> {
+    let _ = ctx;
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use durable_runtime::prelude::*;
+
+#[durable_workflow(name = "wf", timeout = "5m")]
+async fn wf(ctx: DurableContext) -> Result<(), DurableError> {
+    let _ = ctx;
+    Ok(())
+}
+
+fn main() {}
