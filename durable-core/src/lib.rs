@@ -43,6 +43,7 @@ pub mod workflow;
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
+    BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
     Callback, ChildContext, CreateCallback, DurableContext, Invoke, PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy, Name, Step, StepContext, StepDefinition,
     StepReturn, StepSemantics, Wait, WaitForCallback,
 };

@@ -59,6 +59,20 @@ impl DurableContext {
 }
 
 impl<T, F> ChildContext<T, F> {
+    /// A child context for an operation allocated earlier (batches allocate their id when
+    /// created and build the body when awaited).
+    pub(crate) fn from_op(ctx: DurableContext, op: OpIdentity, body: F) -> Self {
+        ChildContext { ctx, op, body, serdes: None, summary: None }
+    }
+
+    /// Uses a shared serdes, if any.
+    pub(crate) fn serdes_arc(mut self, serdes: Option<Arc<dyn Serdes<T>>>) -> Self {
+        if serdes.is_some() {
+            self.serdes = serdes;
+        }
+        self
+    }
+
     /// Serializes the result with `serdes` instead of JSON.
     pub fn serdes(mut self, serdes: impl Serdes<T> + 'static) -> Self {
         self.serdes = Some(Arc::new(serdes));

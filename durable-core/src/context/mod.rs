@@ -4,6 +4,7 @@
 //! `ctx.wait(..)`, ...), from a counter of its context, so the ids do not depend on the order
 //! in which concurrently awaited operations are polled.
 
+mod batch;
 mod callback;
 mod child;
 mod deterministic;
@@ -14,6 +15,9 @@ mod wait;
 mod wait_for_callback;
 mod wait_for_condition;
 
+pub use batch::{
+    BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
+};
 pub use callback::{Callback, CreateCallback};
 pub use child::ChildContext;
 pub use invoke::Invoke;
@@ -137,6 +141,21 @@ impl DurableContext {
                 name: op.name.clone(),
                 counter: AtomicU64::new(0),
                 mode,
+            }),
+        }
+    }
+
+    /// A virtual context for a FLAT batch item: its operations get ids under the item's
+    /// position but report the batch context as their parent; nothing is checkpointed for it.
+    pub(crate) fn virtual_child(&self, op: &OpIdentity) -> Self {
+        DurableContext {
+            inner: Arc::new(ContextInner {
+                exec: self.inner.exec.clone(),
+                path: Some(op.path.clone()),
+                parent_id: self.inner.parent_id.clone(),
+                name: op.name.clone(),
+                counter: AtomicU64::new(0),
+                mode: self.inner.mode,
             }),
         }
     }

@@ -4,6 +4,8 @@
 mod callback;
 mod child;
 mod invoke;
+mod map;
+mod parallel;
 mod step;
 mod wait;
 mod wait_for_callback;
@@ -23,6 +25,8 @@ pub fn registry() -> Registry {
     child::register(&mut r);
     callback::register(&mut r);
     invoke::register(&mut r);
+    map::register(&mut r);
+    parallel::register(&mut r);
     wait_for_callback::register(&mut r);
     wait_for_condition::register(&mut r);
     r
