@@ -29,6 +29,8 @@ pub struct ExecutionConfig {
     pub log_sink: Arc<dyn LogSink>,
     /// Step mocks (test runner only).
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
+    /// Instrumentation plugins, in registration order.
+    pub plugins: Vec<Arc<dyn crate::plugin::Plugin>>,
 }
 
 impl Default for ExecutionConfig {
@@ -36,6 +38,7 @@ impl Default for ExecutionConfig {
         ExecutionConfig {
             log_sink: Arc::new(JsonLinesSink),
             step_interceptor: None,
+            plugins: Vec::new(),
         }
     }
 }

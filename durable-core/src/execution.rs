@@ -40,6 +40,18 @@ impl OpIdentity {
         u
     }
 
+    /// What plugin hooks see of this operation.
+    pub fn info<'a>(&'a self, arn: &'a str) -> crate::plugin::OperationInfo<'a> {
+        crate::plugin::OperationInfo {
+            execution_arn: arn,
+            operation_id: &self.id,
+            name: self.name.as_deref(),
+            operation_type: self.op_type,
+            sub_type: Some(self.sub_type),
+            parent_id: self.parent_id.as_deref(),
+        }
+    }
+
     /// A label for error messages.
     pub fn label(&self) -> String {
         match &self.name {
@@ -269,7 +281,19 @@ impl Execution {
     pub fn acknowledge(&self, last_seq: u64, sent: &[OperationUpdate], response: CheckpointResponse) {
         let now = EpochMillis(crate::clock::now_millis());
         let mut st = self.lock();
+        let plugins = &self.config.plugins;
+        // Hook events: operations first started, and operations we finished, in batch order.
+        let mut started = Vec::new();
+        let mut ended = Vec::new();
         for u in sent {
+            if !plugins.is_empty() && u.operation_type != OperationType::Execution {
+                match u.action {
+                    OperationAction::Start if !st.ops.contains_key(&u.id) => started.push(u),
+                    OperationAction::Succeed => ended.push((u, OperationStatus::Succeeded)),
+                    OperationAction::Fail => ended.push((u, OperationStatus::Failed)),
+                    _ => {}
+                }
+            }
             apply_locally(&mut st.ops, u, now);
         }
         let completed_execution = sent.iter().any(|u| u.operation_type == OperationType::Execution);
@@ -290,6 +314,13 @@ impl Execution {
         }
         st.acked_seq = st.acked_seq.max(last_seq);
         wake_all(&mut st);
+        drop(st);
+        for u in started {
+            crate::plugin::notify(plugins, |p| p.on_operation_start(&operation_info(&self.arn, u)));
+        }
+        for (u, status) in ended {
+            crate::plugin::notify(plugins, |p| p.on_operation_end(&operation_info(&self.arn, u), status, u.error.as_ref()));
+        }
     }
 
     /// Merges a page fetched after a checkpoint response announced more.
@@ -406,5 +437,16 @@ fn apply_locally(ops: &mut HashMap<String, Operation>, u: &OperationUpdate, now:
     }
     if op.status.is_terminal() && op.end_timestamp.is_none() {
         op.end_timestamp = Some(now);
+    }
+}
+
+fn operation_info<'a>(arn: &'a str, u: &'a OperationUpdate) -> crate::plugin::OperationInfo<'a> {
+    crate::plugin::OperationInfo {
+        execution_arn: arn,
+        operation_id: &u.id,
+        name: u.name.as_deref(),
+        operation_type: u.operation_type,
+        sub_type: u.sub_type.as_deref(),
+        parent_id: u.parent_id.as_deref(),
     }
 }

@@ -54,6 +54,54 @@ pub async fn run_invocation<W: Workflow>(
     }
 
     let input_payload = execution_input(&arn, &operations)?;
+    let plugins = config.plugins.clone();
+    let is_first_invocation = !operations.iter().any(|o| o.operation_type != OperationType::Execution);
+    let updated = event.updated_operation_ids;
+    crate::plugin::notify(&plugins, |p| {
+        p.on_invocation_start(&crate::plugin::InvocationStart {
+            execution_arn: &arn,
+            is_first_invocation,
+            updated_operation_ids: &updated,
+        })
+    });
+    // Operations the service finished while the execution was suspended (waits, callbacks,
+    // invokes) end now, as far as this SDK can observe.
+    for op in operations.iter().filter(|o| o.status.is_terminal() && updated.contains(&o.id)) {
+        if matches!(op.operation_type, OperationType::Wait | OperationType::Callback | OperationType::ChainedInvoke) {
+            let info = crate::plugin::OperationInfo {
+                execution_arn: &arn,
+                operation_id: &op.id,
+                name: op.name.as_deref(),
+                operation_type: op.operation_type,
+                sub_type: op.sub_type.as_deref(),
+                parent_id: op.parent_id.as_deref(),
+            };
+            crate::plugin::notify(&plugins, |p| p.on_operation_end(&info, op.status, op.error()));
+        }
+    }
+    let arn_for_end = arn.clone();
+    let output = run_workflow(workflow, arn, token, operations, input_payload, client, config).await;
+    if let Ok(out) = &output {
+        crate::plugin::notify(&plugins, |p| {
+            p.on_invocation_end(&crate::plugin::InvocationEnd {
+                execution_arn: &arn_for_end,
+                status: out.status,
+                error: out.error.as_ref(),
+            })
+        });
+    }
+    output
+}
+
+async fn run_workflow<W: Workflow>(
+    workflow: &W,
+    arn: String,
+    token: String,
+    operations: Vec<crate::wire::Operation>,
+    input_payload: Option<String>,
+    client: Arc<dyn CheckpointClient>,
+    config: ExecutionConfig,
+) -> Result<InvocationOutput, InvocationError> {
     let input: W::Input = match parse_input(input_payload.as_deref()) {
         Ok(input) => input,
         Err(message) => {

@@ -35,6 +35,7 @@ pub mod id;
 pub mod invocation;
 pub mod limits;
 pub mod logger;
+pub mod plugin;
 pub mod retry;
 pub mod serdes;
 pub mod wire;
@@ -49,6 +50,7 @@ pub use context::{
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
+pub use plugin::{AttemptOutcome, InvocationEnd, InvocationStart, OperationInfo, Plugin};
 pub use logger::{Level, LogRecord, LogSink, Logger};
 pub use retry::{Jitter, RetryDecision, RetryPolicy, RetryPresets, RetryStrategy, StepFailure};
 pub use serdes::{serdes_fn, JsonSerdes, Serdes, SerdesContext};

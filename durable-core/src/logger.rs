@@ -51,6 +51,12 @@ pub struct LogRecord {
 pub trait LogSink: Send + Sync {
     /// Handles one record.
     fn emit(&self, record: &LogRecord);
+
+    /// Handles a free-form JSON record (what plugins and integrations write); by default a
+    /// JSON line on standard output.
+    fn emit_json(&self, record: &serde_json::Value) {
+        println!("{record}");
+    }
 }
 
 /// Writes one JSON object per line to standard output.

@@ -34,25 +34,36 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Collects log records in memory.
+/// Collects log records in memory, in the order they were written.
 #[derive(Debug, Default)]
 pub struct LogCollector {
     records: Mutex<Vec<LogRecord>>,
+    all: Mutex<Vec<serde_json::Value>>,
 }
 
 impl LogCollector {
-    /// All records so far.
+    /// The workflow's log records so far.
     pub fn records(&self) -> Vec<LogRecord> {
         self.records.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every record so far as JSON, workflow logs and free-form records (plugins) interleaved
+    /// in the order written.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        self.all.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
 impl LogSink for LogCollector {
     fn emit(&self, record: &LogRecord) {
-        self.records
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(record.clone());
+        self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
+        if let Ok(v) = serde_json::to_value(record) {
+            self.all.lock().unwrap_or_else(|p| p.into_inner()).push(v);
+        }
+    }
+
+    fn emit_json(&self, record: &serde_json::Value) {
+        self.all.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
     }
 }
 
@@ -141,6 +152,12 @@ impl<W: Workflow> TestRunner<W> {
             logs: Arc::new(LogCollector::default()),
             options: EngineOptions::default(),
         }
+    }
+
+    /// Adds an instrumentation plugin.
+    pub fn plugin(mut self, plugin: Arc<dyn durable_core::Plugin>) -> Self {
+        self.options.plugins.push(plugin);
+        self
     }
 
     /// Pages the execution state `n` operations at a time, to exercise pagination.

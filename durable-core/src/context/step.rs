@@ -256,13 +256,22 @@ where
         };
     }
     let logger = Logger::new(exec.clone(), Some(op.id.clone()), op.name.clone(), Some(attempt));
-    match body(StepContext { attempt, logger }).await {
+    let plugins = &exec.config.plugins;
+    let info = op.info(&exec.arn);
+    crate::plugin::notify(plugins, |p| p.on_attempt_start(&info, attempt));
+    let outcome = match body(StepContext { attempt, logger }).await {
         Ok(v) => Ok(v),
         Err(e) => {
             let object = error_object_of(&e);
-            Err((object, Some(Box::new(e))))
+            Err((object, Some(Box::new(e) as Box<dyn std::any::Any + Send + Sync>)))
         }
-    }
+    };
+    let reported = match &outcome {
+        Ok(_) => crate::plugin::AttemptOutcome::Succeeded,
+        Err((error, _)) => crate::plugin::AttemptOutcome::Failed(error),
+    };
+    crate::plugin::notify(plugins, |p| p.on_attempt_end(&info, attempt, &reported));
+    outcome
 }
 
 async fn succeed<T>(

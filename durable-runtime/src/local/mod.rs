@@ -60,6 +60,8 @@ pub struct EngineOptions {
     pub log_sink: Option<Arc<dyn LogSink>>,
     /// Step mocks (test runner).
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
+    /// Instrumentation plugins handed to every invocation.
+    pub plugins: Vec<Arc<dyn durable_core::Plugin>>,
 }
 
 impl Default for EngineOptions {
@@ -70,6 +72,7 @@ impl Default for EngineOptions {
             max_invocations: 100_000,
             log_sink: None,
             step_interceptor: None,
+            plugins: Vec::new(),
         }
     }
 }
@@ -208,6 +211,7 @@ impl LocalEngine {
             config.log_sink = sink.clone();
         }
         config.step_interceptor = self.options.step_interceptor.clone();
+        config.plugins = self.options.plugins.clone();
         let wf = workflow.clone();
         // A separate task, so a panic in workflow code is a crashed invocation, not ours.
         let joined = tokio::spawn(async move { run_invocation(&*wf, event, client, config).await }).await;

@@ -123,6 +123,7 @@ impl Backend for LocalBackend {
         let logs = Arc::new(LogCollector::default());
         let options = EngineOptions {
             log_sink: Some(logs.clone()),
+            plugins: handler.plugins(logs.clone()),
             ..EngineOptions::default()
         };
         let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
@@ -153,12 +154,7 @@ impl Backend for LocalBackend {
             .map(serde_json::to_value)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
-        let logs = logs
-            .records()
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+        let logs = logs.json();
         Ok(RunOutcome::Observed(Observed {
             status: record.status.as_str().to_owned(),
             result: record.result.clone(),

@@ -1,7 +1,7 @@
 //! Maps requirement ids to the Rust handlers that implement them. Public so another crate can
 //! register its own handlers (or replace ours) and run them through the same harness.
 
-use durable_runtime::{BoxFuture, DurableContext, DurableError, Workflow};
+use durable_runtime::{BoxFuture, DurableContext, DurableError, LogSink, Plugin, Workflow};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -10,11 +10,16 @@ use std::sync::Arc;
 type HandlerFn =
     dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
 
-/// A conformance handler: a workflow over JSON input and output.
+/// Builds the plugins a handler runs with, given the sink their records must go to (so a
+/// backend can collect them with the execution's logs).
+pub type PluginFactory = dyn Fn(Arc<dyn LogSink>) -> Vec<Arc<dyn Plugin>> + Send + Sync;
+
+/// A conformance handler: a workflow over JSON input and output, and optionally plugins.
 #[derive(Clone)]
 pub struct Handler {
     name: String,
     body: Arc<HandlerFn>,
+    plugins: Option<Arc<PluginFactory>>,
 }
 
 impl Handler {
@@ -24,10 +29,12 @@ impl Handler {
         F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
     {
-        Handler {
-            name: name.into(),
-            body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))),
-        }
+        Handler { name: name.into(), body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))), plugins: None }
+    }
+
+    /// The plugins this handler runs with, writing to `sink`.
+    pub fn plugins(&self, sink: Arc<dyn LogSink>) -> Vec<Arc<dyn Plugin>> {
+        self.plugins.as_ref().map(|f| f(sink)).unwrap_or_default()
     }
 }
 
@@ -69,6 +76,20 @@ impl Registry {
             id.to_owned(),
             Arc::new(Handler::new(format!("conformance-{id}"), body)),
         );
+        self.gaps.remove(id);
+        self
+    }
+
+    /// Registers the handler for requirement `id` together with the plugins it runs with.
+    pub fn register_with_plugins<P, F, Fut>(&mut self, id: &str, plugins: P, body: F) -> &mut Self
+    where
+        P: Fn(Arc<dyn LogSink>) -> Vec<Arc<dyn Plugin>> + Send + Sync + 'static,
+        F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
+    {
+        let mut handler = Handler::new(format!("conformance-{id}"), body);
+        handler.plugins = Some(Arc::new(plugins));
+        self.handlers.insert(id.to_owned(), Arc::new(handler));
         self.gaps.remove(id);
         self
     }

@@ -6,6 +6,7 @@ mod child;
 mod invoke;
 mod map;
 mod parallel;
+mod plugin;
 mod step;
 mod wait;
 mod wait_for_callback;
@@ -27,6 +28,7 @@ pub fn registry() -> Registry {
     invoke::register(&mut r);
     map::register(&mut r);
     parallel::register(&mut r);
+    plugin::register(&mut r);
     wait_for_callback::register(&mut r);
     wait_for_condition::register(&mut r);
     r
