@@ -45,7 +45,7 @@ pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
     BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
-    Callback, ChildContext, CreateCallback, DurableContext, Invoke, PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy, Name, Step, StepContext, StepDefinition,
+    Callback, ChildContext, Settled, CreateCallback, DurableContext, Invoke, PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy, Name, Step, StepContext, StepDefinition,
     StepReturn, StepSemantics, Wait, WaitForCallback,
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};

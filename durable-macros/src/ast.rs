@@ -38,6 +38,8 @@ pub(crate) struct StepParam {
     /// The struct field holding the value.
     pub(crate) field: Ident,
     pub(crate) ty: Type,
+    /// A `StepContext` parameter: filled in by the runtime, not by the caller.
+    pub(crate) is_step_context: bool,
 }
 
 const WORKFLOW_FORMS: &str =
@@ -95,7 +97,8 @@ impl Workflow {
     }
 }
 
-const STEP_FORMS: &str = "expected `async fn name(arg: OwnedType, ..) -> Result<Value, Error>`";
+const STEP_FORMS: &str = "expected `async fn name(arg: OwnedType, ..) -> Result<Value, Error>` (one \
+                          parameter may be a `StepContext`, for the attempt number and logger)";
 
 impl Step {
     pub(crate) fn from_syn(cx: &Ctxt, original: ItemFn, args: StepArgs) -> Step {
@@ -110,10 +113,15 @@ impl Step {
                 Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.clone(),
                 _ => field.clone(),
             };
+            let is_step_context = type_ends_with(&pt.ty, "StepContext");
+            if is_step_context && params.iter().any(|p: &StepParam| p.is_step_context) {
+                cx.error_spanned_by(&pt.ty, "a step takes at most one `StepContext` parameter");
+            }
             params.push(StepParam {
                 ident,
                 field,
                 ty: (*pt.ty).clone(),
+                is_step_context,
             });
         }
         let output = return_type(cx, &original.sig, STEP_FORMS);

@@ -9,19 +9,22 @@ use crate::lint::Operation;
 /// different arms of one `if`/`match` (so at most one of them runs).
 pub(crate) fn duplicate_names(cx: &Ctxt, ops: &[Operation]) {
     for (i, op) in ops.iter().enumerate() {
-        let earlier = ops[..i]
-            .iter()
-            .find(|e| e.scope == op.scope && e.name.value() == op.name.value() && !e.exclusive_with(op));
+        let Some(name) = &op.name else { continue };
+        let earlier = ops[..i].iter().find(|e| {
+            e.scope == op.scope
+                && e.name.as_ref().is_some_and(|n| n.value() == name.value())
+                && !e.exclusive_with(op)
+        });
         if let Some(first) = earlier {
             cx.error_at(
-                op.name.span(),
+                name.span(),
                 format!(
                     "duplicate operation name `{}`: an earlier {} in this context already uses it; names identify \
                      operations in the history, in test mocks and in the generated docs, so give each one a \
                      distinct name (e.g. `\"{}-2\"`)",
-                    op.name.value(),
+                    name.value(),
                     first.kind,
-                    op.name.value()
+                    name.value()
                 ),
             );
         }

@@ -19,7 +19,14 @@ const ESCAPE: &str = "allow_nondeterministic";
 /// A durable operation with a literal name, as written in the body.
 pub(crate) struct Operation {
     pub(crate) kind: &'static str,
-    pub(crate) name: LitStr,
+    /// The literal name, when the name is a string literal.
+    pub(crate) name: Option<LitStr>,
+    /// How the generated docs show the name.
+    pub(crate) label: String,
+    /// The names of the child contexts it is nested in, outermost first.
+    pub(crate) parents: Vec<String>,
+    /// Whether it sits in a loop body.
+    pub(crate) in_loop: bool,
     /// Which context it belongs to (0 = the workflow's, then one per child-context closure).
     pub(crate) scope: usize,
     /// The `if`/`match` arms it sits in, as `(branch site, arm)`.
@@ -284,6 +291,8 @@ pub(crate) fn lint_workflow(cx: &Ctxt, body: &mut Block, ctx_ident: Option<&Iden
         next_scope: 1,
         branches: Vec::new(),
         next_branch: 0,
+        parents: Vec::new(),
+        loops: 0,
         ops: Vec::new(),
     };
     linter.visit_block_mut(body);
@@ -302,6 +311,10 @@ struct Linter<'a> {
     next_scope: usize,
     branches: Vec<(usize, usize)>,
     next_branch: usize,
+    /// Labels of the enclosing child contexts.
+    parents: Vec<String>,
+    /// > 0 inside a loop body.
+    loops: usize,
     ops: Vec<Operation>,
 }
 
@@ -433,18 +446,36 @@ impl Linter<'_> {
     }
 
     fn record_op(&mut self, kind: &'static str, args: &Punctuated<Expr, syn::Token![,]>) {
-        if let Some(Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(name),
-            ..
-        })) = args.first()
-        {
-            self.ops.push(Operation {
-                kind,
-                name: name.clone(),
-                scope: self.scopes.last().copied().unwrap_or_default(),
-                branches: self.branches.clone(),
-            });
-        }
+        let name = match args.first() {
+            Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) => Some(name.clone()),
+            _ => None,
+        };
+        let label = match (&name, args.first()) {
+            (Some(lit), _) => format!("`{}`", lit.value()),
+            // `ctx.run(charge(..))`: named after the `#[step]` fn unless it sets `name`.
+            (None, Some(Expr::Call(call))) if kind == "step" => match &*call.func {
+                Expr::Path(p) => p
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(|| "(computed)".to_owned(), |s| format!("`{}` (a `#[step]` fn)", s.ident)),
+                _ => "(computed)".to_owned(),
+            },
+            _ => "(computed)".to_owned(),
+        };
+        self.record(kind, name, label);
+    }
+
+    fn record(&mut self, kind: &'static str, name: Option<LitStr>, label: String) {
+        self.ops.push(Operation {
+            kind,
+            name,
+            label,
+            parents: self.parents.clone(),
+            in_loop: self.loops > 0,
+            scope: self.scopes.last().copied().unwrap_or_default(),
+            branches: self.branches.clone(),
+        });
     }
 
     fn is_ctx(&self, receiver: &Expr) -> bool {
@@ -522,12 +553,15 @@ impl Linter<'_> {
                 };
                 let had = pushed.is_some();
                 self.ctx_idents.extend(pushed);
+                let parent = self.ops.last().map(|op| op.label.clone()).unwrap_or_default();
+                self.parents.push(parent);
                 self.scopes.push(self.next_scope);
                 self.next_scope += 1;
                 for body in call.args.iter_mut().skip(1) {
                     self.visit_expr_mut(body);
                 }
                 self.scopes.pop();
+                self.parents.pop();
                 if had {
                     self.ctx_idents.pop();
                 }
@@ -535,6 +569,19 @@ impl Linter<'_> {
             ("wait", 2) | ("wait_for_callback", 2) => {
                 if self.in_step == 0 {
                     self.record_op(if method == "wait" { "wait" } else { "callback" }, &call.args);
+                }
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("run", 1) => {
+                if self.in_step == 0 {
+                    self.record_op("step", &call.args);
+                }
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("now" | "random_u64" | "uuid", 0) if self.is_ctx(&call.receiver) => {
+                if self.in_step == 0 {
+                    let name = if method == "random_u64" { "random" } else { method.as_str() };
+                    self.record("step", None, format!("`{name}` (`ctx.{method}()`)"));
                 }
                 visit_mut::visit_expr_method_call_mut(self, call);
             }
@@ -578,6 +625,11 @@ impl VisitMut for Linter<'_> {
                 for (i, arm) in e.arms.iter_mut().enumerate() {
                     self.branch(site, i, |this| this.visit_arm_mut(arm));
                 }
+            }
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.loops += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.loops -= 1;
             }
             other => visit_mut::visit_expr_mut(self, other),
         }

@@ -112,7 +112,9 @@ pub use durable_macros::durable_workflow;
 ///
 /// `async fn name(arg: Owned, ..) -> Result<T, E>` where `T: Serialize + DeserializeOwned`
 /// and `E: Display`. Arguments must be owned (no `&T`, no borrowed lifetimes) so the step's
-/// future is `Send + 'static`; `self`, generics and `impl Trait` arguments are rejected.
+/// future is `Send + 'static`; `self`, generics and `impl Trait` arguments are rejected. One
+/// parameter may have type [`StepContext`] (the attempt number and a step logger): the
+/// runtime fills it in, and the caller does not pass it.
 ///
 /// # Options
 ///
@@ -131,8 +133,8 @@ pub use durable_macros::step;
 #[doc(hidden)]
 pub mod __private {
     pub use durable_core::{
-        BoxFuture, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepContext, StepDefinition,
-        StepReturn, StepSemantics, Workflow,
+        BoxFuture, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepContext,
+        StepDefinition, StepReturn, StepSemantics, Workflow,
     };
 }
 
@@ -140,8 +142,7 @@ pub mod __private {
 pub mod prelude {
     pub use crate::{durable_workflow, step};
     pub use durable_core::{
-        workflow_fn, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepDefinition,
-        StepSemantics, Workflow,
+        workflow_fn, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepSemantics, Workflow,
     };
     pub use std::time::Duration;
 }

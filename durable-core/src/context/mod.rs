@@ -7,6 +7,7 @@
 mod batch;
 mod callback;
 mod child;
+mod combinators;
 mod deterministic;
 mod invoke;
 mod step;
@@ -14,12 +15,14 @@ mod step_def;
 mod wait;
 mod wait_for_callback;
 mod wait_for_condition;
+mod with_retry;
 
 pub use batch::{
     BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
 };
 pub use callback::{Callback, CreateCallback};
 pub use child::ChildContext;
+pub use combinators::Settled;
 pub use invoke::Invoke;
 pub use step::{Step, StepContext, StepSemantics};
 pub use step_def::{StepDefinition, StepReturn};

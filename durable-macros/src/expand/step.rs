@@ -56,22 +56,26 @@ fn generate(step: &Step) -> TokenStream {
     let cfgs: Vec<&&syn::Attribute> = others.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let body_attrs: Vec<&&syn::Attribute> = others.iter().filter(|a| !a.path().is_ident("cfg")).collect();
 
-    let fields = step.params.iter().map(|p| {
+    let fields = step.params.iter().filter(|p| !p.is_step_context).map(|p| {
         let field = &p.field;
         let ty = &p.ty;
         quote!(#field: #ty)
     });
-    let ctor_params = step.params.iter().map(|p| {
+    let ctor_params = step.params.iter().filter(|p| !p.is_step_context).map(|p| {
         let param = &p.ident;
         let ty = &p.ty;
         quote!(#param: #ty)
     });
-    let ctor_fields = step.params.iter().map(|p| {
+    let ctor_fields = step.params.iter().filter(|p| !p.is_step_context).map(|p| {
         let field = &p.field;
         let param = &p.ident;
         quote!(#field: #param)
     });
-    let field_idents: Vec<&Ident> = step.params.iter().map(|p| &p.field).collect();
+    let step_cx = Ident::new("__durable_step", Span::mixed_site());
+    let field_idents: Vec<&Ident> =
+        step.params.iter().filter(|p| !p.is_step_context).map(|p| &p.field).collect();
+    let call_args: Vec<&Ident> =
+        step.params.iter().map(|p| if p.is_step_context { &step_cx } else { &p.field }).collect();
 
     let retry = retry_tokens(step, &private);
     let semantics = match step.args.semantics.as_ref().map(|s| s.value) {
@@ -87,11 +91,10 @@ fn generate(step: &Step) -> TokenStream {
     let mut body_fn = original.clone();
     body_fn.attrs.clear();
     body_fn.vis = syn::Visibility::Inherited;
-    let step_cx = Ident::new("__durable_step", Span::mixed_site());
     // Spanned at the signature so a non-`Send` body is reported on the user's function.
     let boxed = quote_spanned! {original.sig.span()=>
         ::std::boxed::Box::pin(async move {
-            #private::StepReturn::into_result(#ident(#(#field_idents),*).await)
+            #private::StepReturn::into_result(#ident(#(#call_args),*).await)
         })
     };
 
@@ -142,7 +145,7 @@ fn generate(step: &Step) -> TokenStream {
                 #(#body_attrs)*
                 #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
                 #body_fn
-                let _ = #step_cx;
+                let _ = &#step_cx; // not every body asks for it
                 let Self { #(#field_idents),* } = self;
                 #boxed
             }

@@ -17,8 +17,18 @@
 //!   (`PRAGMA quick_check` runs on open), another application's database, or one written by a
 //!   newer schema gives a typed [`OpenError`] and is left untouched.
 //!
-//! The schema (see the `schema` module source for the DDL) is versioned in the `schema_version`
-//! table and upgraded by migrations on open.
+//! # Schema (version [`SCHEMA_VERSION`])
+//!
+//! | table | one row per | holds |
+//! |---|---|---|
+//! | `schema_version` | database | the schema version; migrations upgrade it on open |
+//! | `executions` | execution (`seq` = creation order) | ARN, workflow, status, start/end, token, counters; `extra`: every other record field as JSON, so new fields need no migration; `rev`, bumped by every write |
+//! | `execution_payloads` | execution | input, result, error (large and rarely changed, so a checkpoint does not rewrite them) |
+//! | `operations` | operation (by position in creation order) | the operation as JSON, with its id, type, status, name, parent, due timer and callback id as indexed columns |
+//! | `events` | history event (by position) | the event as JSON, with its `EventId`, type, operation id and exact timestamp |
+//!
+//! The file is marked with `PRAGMA application_id` = [`APPLICATION_ID`]. Any SQLite client
+//! can read it, e.g. `sqlite3 durable.db "SELECT arn, status FROM executions"`.
 
 mod codec;
 mod schema;
@@ -225,7 +235,12 @@ impl SqliteStore {
         self.sync_in_read_transaction(&mut writer)
     }
 
-    fn init(mut conn: Connection, path: PathBuf, shared: bool, options: &SqliteOptions) -> Result<Self, OpenError> {
+    fn init(
+        mut conn: Connection,
+        path: PathBuf,
+        shared: bool,
+        options: &SqliteOptions,
+    ) -> Result<Self, OpenError> {
         let fail = |e: rusqlite::Error| classify(&path, e);
         conn.busy_timeout(options.busy_timeout).map_err(fail)?;
         quick_check(&conn, &path)?;
@@ -256,7 +271,7 @@ impl SqliteStore {
         }
         let cache = RwLock::new(Cache::default());
         let tx = conn.transaction().map_err(fail)?;
-        let data_version = data_version(&tx).map_err(fail)?;
+        let data_version = read_data_version(&tx).map_err(fail)?;
         sync_cache(&tx, &cache).map_err(|e| match e {
             CodecError::Sql(e) => classify(&path, e),
             CodecError::Data(reason) => OpenError::InvalidRecord {
@@ -282,7 +297,7 @@ impl SqliteStore {
         if !self.shared {
             return Ok(());
         }
-        let now = data_version(conn).map_err(|e| self.backend("reading data_version", e))?;
+        let now = read_data_version(conn).map_err(|e| self.backend("reading data_version", e))?;
         if now != *known {
             sync_cache(conn, &self.cache).map_err(|e| self.backend("reloading changed executions", e))?;
             *known = now;
@@ -295,6 +310,11 @@ impl SqliteStore {
             return Ok(());
         }
         let Writer { conn, data_version } = writer;
+        // The cheap test first: there is nothing to do unless another connection committed.
+        let now = read_data_version(conn).map_err(|e| self.backend("reading data_version", e))?;
+        if now == *data_version {
+            return Ok(());
+        }
         let tx = conn
             .transaction()
             .map_err(|e| self.backend("beginning a read", e))?;
@@ -408,7 +428,7 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+fn read_data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "data_version", |r| r.get(0))
 }
 
@@ -551,9 +571,7 @@ fn identify(conn: &Connection, path: &Path) -> Result<i64, OpenError> {
         )));
     }
     let versions: Vec<i64> = {
-        let mut stmt = conn
-            .prepare("SELECT version FROM schema_version")
-            .map_err(fail)?;
+        let mut stmt = conn.prepare("SELECT version FROM schema_version").map_err(fail)?;
         let rows = stmt.query_map([], |r| r.get(0)).map_err(fail)?;
         rows.collect::<Result<_, _>>().map_err(fail)?
     };
@@ -597,4 +615,199 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
     tx.pragma_update(None, "application_id", APPLICATION_ID)
         .map_err(fail)?;
     tx.commit().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::store_conformance::sample_record;
+
+    struct Temp(PathBuf);
+
+    impl Temp {
+        fn new(tag: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "durable-sqlite-unit-{}-{tag}-{:x}.db",
+                std::process::id(),
+                fastrand::u64(..)
+            ));
+            Temp(path)
+        }
+    }
+
+    impl Drop for Temp {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = self.0.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let db = Temp::new("too-new");
+        drop(SqliteStore::open(&db.0).unwrap());
+        let conn = Connection::open(&db.0).unwrap();
+        conn.execute("UPDATE schema_version SET version = 99", [])
+            .unwrap();
+        drop(conn);
+        let err = SqliteStore::open(&db.0).unwrap_err();
+        assert_eq!(
+            err,
+            OpenError::SchemaTooNew {
+                path: db.0.clone(),
+                found: 99,
+                supported: SCHEMA_VERSION
+            }
+        );
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn another_applications_database_is_refused() {
+        let db = Temp::new("foreign");
+        let conn = Connection::open(&db.0).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi');")
+            .unwrap();
+        drop(conn);
+        let err = SqliteStore::open(&db.0).unwrap_err();
+        assert!(
+            matches!(&err, OpenError::ForeignDatabase { reason, .. } if reason.contains("notes")),
+            "{err:?}"
+        );
+        let conn = Connection::open(&db.0).unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete", "the foreign database was switched to WAL");
+        conn.pragma_update(None, "application_id", 7).unwrap();
+        conn.execute_batch("DROP TABLE notes").unwrap();
+        drop(conn);
+        let err = SqliteStore::open(&db.0).unwrap_err();
+        assert!(
+            matches!(&err, OpenError::ForeignDatabase { reason, .. } if reason.contains("application_id")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_database_is_versioned_and_in_wal_mode() {
+        let db = Temp::new("fresh");
+        let store = SqliteStore::open(&db.0).unwrap();
+        store.create(sample_record("arn:x/1").unwrap()).unwrap();
+        let writer = lock(&store.writer);
+        let conn = &writer.conn;
+        let version: i64 = conn
+            .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let app: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(app, APPLICATION_ID);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous is not FULL");
+    }
+
+    #[test]
+    fn an_update_writes_only_what_changed() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let mut record = sample_record("arn:x/diff").unwrap();
+        record.input = Some("\"big input\"".into());
+        store.create(record.clone()).unwrap();
+        let changes = |store: &SqliteStore| lock(&store.writer).conn.total_changes();
+        let before = changes(&store);
+        store
+            .update(&record.arn, &mut |r| {
+                r.invocations += 1;
+                let mut op = r.operations[0].clone();
+                op.id = "step".into();
+                r.operations.push(op);
+            })
+            .unwrap();
+        // The execution row and one operation row; not the payloads, the EXECUTION
+        // operation or the existing event.
+        assert_eq!(changes(&store) - before, 2);
+        let before = changes(&store);
+        store.update(&record.arn, &mut |_| {}).unwrap();
+        assert_eq!(changes(&store), before, "an empty update wrote");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_store_unchanged() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let record = sample_record("arn:x/fail").unwrap();
+        store.create(record.clone()).unwrap();
+        // Token sequence numbers beyond i64 cannot be stored.
+        let err = store
+            .update(&record.arn, &mut |r| {
+                r.invocations = 5;
+                r.token_seq = u64::MAX;
+            })
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Backend(m) if m.contains("token_seq")),
+            "{err:?}"
+        );
+        assert_eq!(store.get(&record.arn).unwrap(), record);
+        let err = store
+            .update(&record.arn, &mut |r| r.arn = "arn:x/other".into())
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Backend(m) if m.contains("ARN")),
+            "{err:?}"
+        );
+        assert_eq!(store.get(&record.arn).unwrap(), record);
+        // A panicking closure leaves it unchanged too, and the store usable.
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = store.update(&record.arn, &mut |r| {
+                r.invocations = 9;
+                panic!("boom");
+            });
+        }));
+        assert!(caught.is_err());
+        assert_eq!(store.get(&record.arn).unwrap(), record);
+        store.update(&record.arn, &mut |r| r.invocations = 1).unwrap();
+        assert_eq!(store.get(&record.arn).unwrap().invocations, 1);
+    }
+
+    #[test]
+    fn event_timestamps_are_exact() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let record = sample_record("arn:x/time").unwrap();
+        store.create(record.clone()).unwrap();
+        let mut rng = fastrand::Rng::with_seed(7);
+        store
+            .update(&record.arn, &mut |r| {
+                for i in 0..500 {
+                    let mut e = r.events[0].clone();
+                    e.event_id = i + 2;
+                    e.event_timestamp = durable_core::wire::EpochMillis(rng.i64(0..4_102_444_800_000));
+                    e.details = durable_core::wire::EventDetails::WaitStarted(
+                        durable_core::wire::WaitStartedDetails {
+                            duration: 1,
+                            scheduled_end_timestamp: durable_core::wire::EpochMillis(
+                                rng.i64(0..4_102_444_800_000),
+                            ),
+                        },
+                    );
+                    r.events.push(e);
+                }
+            })
+            .unwrap();
+        let want = store.get(&record.arn).unwrap();
+        // Reload from the rows.
+        let writer = lock(&store.writer);
+        let mut loader = Loader::new(&writer.conn).unwrap();
+        let seq = read(&store.cache).entries[&record.arn].seq;
+        assert_eq!(loader.load(seq).unwrap().record, want);
+    }
 }

@@ -3,6 +3,7 @@
 
 use durable_runtime::local::ExecutionStatus;
 use durable_runtime::prelude::*;
+use durable_runtime::StepContext;
 use durable_runtime::testing::{TestResult, TestRunner};
 use durable_runtime::wire::OperationType;
 use serde::{Deserialize, Serialize};
@@ -22,10 +23,12 @@ async fn greet(customer: String) -> Result<String, std::convert::Infallible> {
     Ok(format!("Hello, {customer}!"))
 }
 
-/// Fails twice, then succeeds: exercises the retry policy written in the attribute.
+/// Fails twice, then succeeds: exercises the retry policy written in the attribute, and a
+/// `StepContext` parameter (filled in by the runtime, not by the caller).
 #[step(retry(max_attempts = 3, initial = "2s", max = "1m", backoff = 2.0, jitter = "none"))]
-async fn reserve(cents: u64) -> Result<u64, String> {
+async fn reserve(cents: u64, step: StepContext) -> Result<u64, String> {
     let attempt = RESERVE_ATTEMPTS.fetch_add(1, Ordering::SeqCst) + 1;
+    assert_eq!(step.attempt, attempt);
     if attempt < 3 {
         return Err(format!("attempt {attempt}: warehouse busy"));
     }
@@ -84,6 +87,15 @@ fn macro_workflow_runs_with_retries_and_names() {
     // Two retries and the wait each suspend the execution: 4 invocations.
     assert_eq!(result.invocations(), 4, "{}", result.timeline());
     assert_eq!(ProcessOrder.name(), "process_order");
+    // `initial = "2s"`, `backoff = 2.0`, `jitter = "none"`: attempts at +0 s, +2 s, +6 s.
+    let start = result.record().start.0;
+    let attempts: Vec<i64> = result
+        .history()
+        .iter()
+        .filter(|e| e.event_type == "StepStarted" && e.name.as_deref() == Some("reserve"))
+        .map(|e| e.event_timestamp.0 - start)
+        .collect();
+    assert_eq!(attempts, [0, 2_000, 6_000], "{}", result.timeline());
 }
 
 #[step(retry = "none")]
@@ -180,7 +192,10 @@ fn by_hand() -> impl Workflow<Input = u32, Output = u32> {
     })
 }
 
-fn history_shape(result: &TestResult) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// Event type, sub-type, operation id and name of each history event.
+type Shape = (String, Option<String>, Option<String>, Option<String>);
+
+fn history_shape(result: &TestResult) -> Vec<Shape> {
     result
         .history()
         .iter()
@@ -219,5 +234,5 @@ async fn with_escape_hatch(ctx: DurableContext) -> Result<bool, DurableError> {
 #[test]
 fn escape_hatch_compiles_and_runs() {
     let result = block_on(TestRunner::new(WithEscapeHatch).run(&())).unwrap();
-    assert_eq!(result.output::<bool>().unwrap(), true);
+    assert!(result.output::<bool>().unwrap());
 }

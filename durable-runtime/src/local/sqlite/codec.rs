@@ -81,7 +81,9 @@ pub(super) fn extra_of(record: &mut ExecutionRecord) -> Result<String, CodecErro
     record.input = input;
     record.result = result;
     let Value::Object(mut map) = value.map_err(|e| data("cannot encode the record", e))? else {
-        return Err(CodecError::Data("a record does not encode as a JSON object".into()));
+        return Err(CodecError::Data(
+            "a record does not encode as a JSON object".into(),
+        ));
     };
     for field in COLUMN_FIELDS {
         map.remove(*field);
@@ -194,7 +196,12 @@ pub(super) fn insert(conn: &Connection, record: &mut ExecutionRecord) -> Result<
     Ok((seq, extra))
 }
 
-fn write_operation(stmt: &mut Statement<'_>, seq: i64, position: usize, op: &Operation) -> Result<(), CodecError> {
+fn write_operation(
+    stmt: &mut Statement<'_>,
+    seq: i64,
+    position: usize,
+    op: &Operation,
+) -> Result<(), CodecError> {
     let position = to_i64(position as u64, "operation position")?;
     stmt.execute(params![
         seq,
@@ -206,7 +213,9 @@ fn write_operation(stmt: &mut Statement<'_>, seq: i64, position: usize, op: &Ope
         op.sub_type,
         op.status.as_str(),
         timer_of(op),
-        op.callback_details.as_ref().and_then(|d| d.callback_id.as_deref()),
+        op.callback_details
+            .as_ref()
+            .and_then(|d| d.callback_id.as_deref()),
         json(op, "operation")?,
     ])?;
     Ok(())
@@ -374,9 +383,8 @@ impl<'c> Loader<'c> {
                  WHERE e.seq = ?1",
             )?,
             operations: conn.prepare("SELECT body FROM operations WHERE execution = ?1 ORDER BY position")?,
-            events: conn.prepare(
-                "SELECT timestamp_ms, body FROM events WHERE execution = ?1 ORDER BY position",
-            )?,
+            events: conn
+                .prepare("SELECT timestamp_ms, body FROM events WHERE execution = ?1 ORDER BY position")?,
         })
     }
 
