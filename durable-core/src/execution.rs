@@ -319,7 +319,9 @@ impl Execution {
             crate::plugin::notify(plugins, |p| p.on_operation_start(&operation_info(&self.arn, u)));
         }
         for (u, status) in ended {
-            crate::plugin::notify(plugins, |p| p.on_operation_end(&operation_info(&self.arn, u), status, u.error.as_ref()));
+            crate::plugin::notify(plugins, |p| {
+                p.on_operation_end(&operation_info(&self.arn, u), status, u.error.as_ref())
+            });
         }
     }
 

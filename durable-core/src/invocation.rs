@@ -55,7 +55,9 @@ pub async fn run_invocation<W: Workflow>(
 
     let input_payload = execution_input(&arn, &operations)?;
     let plugins = config.plugins.clone();
-    let is_first_invocation = !operations.iter().any(|o| o.operation_type != OperationType::Execution);
+    let is_first_invocation = !operations
+        .iter()
+        .any(|o| o.operation_type != OperationType::Execution);
     let updated = event.updated_operation_ids;
     crate::plugin::notify(&plugins, |p| {
         p.on_invocation_start(&crate::plugin::InvocationStart {
@@ -66,8 +68,14 @@ pub async fn run_invocation<W: Workflow>(
     });
     // Operations the service finished while the execution was suspended (waits, callbacks,
     // invokes) end now, as far as this SDK can observe.
-    for op in operations.iter().filter(|o| o.status.is_terminal() && updated.contains(&o.id)) {
-        if matches!(op.operation_type, OperationType::Wait | OperationType::Callback | OperationType::ChainedInvoke) {
+    for op in operations
+        .iter()
+        .filter(|o| o.status.is_terminal() && updated.contains(&o.id))
+    {
+        if matches!(
+            op.operation_type,
+            OperationType::Wait | OperationType::Callback | OperationType::ChainedInvoke
+        ) {
             let info = crate::plugin::OperationInfo {
                 execution_arn: &arn,
                 operation_id: &op.id,

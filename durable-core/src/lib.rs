@@ -44,14 +44,15 @@ pub mod workflow;
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
-    BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
-    Callback, ChildContext, Settled, CreateCallback, DurableContext, Invoke, PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy, Name, Step, StepContext, StepDefinition,
-    StepReturn, StepSemantics, Wait, WaitForCallback,
+    BatchConfig, BatchItem, BatchResult, Branch, Callback, ChildContext, CompletionConfig, CompletionReason,
+    CreateCallback, DurableContext, Invoke, ItemStatus, Map, Name, Nesting, Parallel, PollingPolicy, Settled,
+    Step, StepContext, StepDefinition, StepReturn, StepSemantics, Wait, WaitDecision, WaitForCallback,
+    WaitForCondition, WaitStrategy,
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
-pub use plugin::{AttemptOutcome, InvocationEnd, InvocationStart, OperationInfo, Plugin};
 pub use logger::{Level, LogRecord, LogSink, Logger};
+pub use plugin::{AttemptOutcome, InvocationEnd, InvocationStart, OperationInfo, Plugin};
 pub use retry::{Jitter, RetryDecision, RetryPolicy, RetryPresets, RetryStrategy, StepFailure};
 pub use serdes::{serdes_fn, JsonSerdes, Serdes, SerdesContext};
 pub use workflow::{workflow_fn, FnWorkflow, Workflow};

@@ -66,7 +66,13 @@ pub trait Plugin: Send + Sync {
     /// When an operation is first checkpointed as started.
     fn on_operation_start(&self, _op: &OperationInfo<'_>) {}
     /// When an operation reaches a terminal status.
-    fn on_operation_end(&self, _op: &OperationInfo<'_>, _status: OperationStatus, _error: Option<&ErrorObject>) {}
+    fn on_operation_end(
+        &self,
+        _op: &OperationInfo<'_>,
+        _status: OperationStatus,
+        _error: Option<&ErrorObject>,
+    ) {
+    }
     /// Before a step body runs (attempt 1, 2, ...).
     fn on_attempt_start(&self, _op: &OperationInfo<'_>, _attempt: u32) {}
     /// After a step body returned.

@@ -97,8 +97,8 @@ impl Workflow {
     }
 }
 
-const STEP_FORMS: &str = "expected `async fn name(arg: OwnedType, ..) -> Result<Value, Error>` (one \
-                          parameter may be a `StepContext`, for the attempt number and logger)";
+const STEP_FORMS: &str = "expected `async fn name(arg: OwnedType, ..) -> Result<Value, Error>`, where one \
+                          parameter may be a `StepContext` (attempt number and logger)";
 
 impl Step {
     pub(crate) fn from_syn(cx: &Ctxt, original: ItemFn, args: StepArgs) -> Step {
@@ -146,7 +146,7 @@ fn check_common(cx: &Ctxt, item: &ItemFn, attribute: &str, forms: &str) {
     if sig.asyncness.is_none() {
         cx.error_spanned_by(
             sig.fn_token,
-            format!("`{attribute}` requires an `async fn`; add `async` before `fn` ({forms})"),
+            format!("`{attribute}` requires an `async fn`: add `async` before `fn`; {forms}"),
         );
     }
     if let Some(c) = &sig.constness {

@@ -447,18 +447,20 @@ impl Linter<'_> {
 
     fn record_op(&mut self, kind: &'static str, args: &Punctuated<Expr, syn::Token![,]>) {
         let name = match args.first() {
-            Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) => Some(name.clone()),
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) => Some(name.clone()),
             _ => None,
         };
         let label = match (&name, args.first()) {
             (Some(lit), _) => format!("`{}`", lit.value()),
             // `ctx.run(charge(..))`: named after the `#[step]` fn unless it sets `name`.
             (None, Some(Expr::Call(call))) if kind == "step" => match &*call.func {
-                Expr::Path(p) => p
-                    .path
-                    .segments
-                    .last()
-                    .map_or_else(|| "(computed)".to_owned(), |s| format!("`{}` (a `#[step]` fn)", s.ident)),
+                Expr::Path(p) => p.path.segments.last().map_or_else(
+                    || "(computed)".to_owned(),
+                    |s| format!("`{}` (a `#[step]` fn)", s.ident),
+                ),
                 _ => "(computed)".to_owned(),
             },
             _ => "(computed)".to_owned(),
@@ -580,7 +582,11 @@ impl Linter<'_> {
             }
             ("now" | "random_u64" | "uuid", 0) if self.is_ctx(&call.receiver) => {
                 if self.in_step == 0 {
-                    let name = if method == "random_u64" { "random" } else { method.as_str() };
+                    let name = if method == "random_u64" {
+                        "random"
+                    } else {
+                        method.as_str()
+                    };
                     self.record("step", None, format!("`{name}` (`ctx.{method}()`)"));
                 }
                 visit_mut::visit_expr_method_call_mut(self, call);

@@ -56,14 +56,20 @@ impl LogCollector {
 
 impl LogSink for LogCollector {
     fn emit(&self, record: &LogRecord) {
-        self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
+        self.records
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(record.clone());
         if let Ok(v) = serde_json::to_value(record) {
             self.all.lock().unwrap_or_else(|p| p.into_inner()).push(v);
         }
     }
 
     fn emit_json(&self, record: &serde_json::Value) {
-        self.all.lock().unwrap_or_else(|p| p.into_inner()).push(record.clone());
+        self.all
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(record.clone());
     }
 }
 

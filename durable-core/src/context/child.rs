@@ -62,7 +62,13 @@ impl<T, F> ChildContext<T, F> {
     /// A child context for an operation allocated earlier (batches allocate their id when
     /// created and build the body when awaited).
     pub(crate) fn from_op(ctx: DurableContext, op: OpIdentity, body: F) -> Self {
-        ChildContext { ctx, op, body, serdes: None, summary: None }
+        ChildContext {
+            ctx,
+            op,
+            body,
+            serdes: None,
+            summary: None,
+        }
     }
 
     /// Uses a shared serdes, if any.

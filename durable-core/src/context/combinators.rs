@@ -75,36 +75,47 @@ where
     F: IntoFuture<Output = Result<T, DurableError>>,
     F::IntoFuture: Send + 'static,
 {
-    inputs.into_iter().map(|f| Box::pin(f.into_future()) as Boxed<T>).collect()
+    inputs
+        .into_iter()
+        .map(|f| Box::pin(f.into_future()) as Boxed<T>)
+        .collect()
 }
 
 impl DurableContext {
     /// All inputs' values, in input order; fails with the first failure.
-    pub fn all<T, F>(&self, name: impl Into<Name>, inputs: Vec<F>) -> impl IntoFuture<Output = Result<Vec<T>, DurableError>>
+    pub fn all<T, F>(
+        &self,
+        name: impl Into<Name>,
+        inputs: Vec<F>,
+    ) -> impl IntoFuture<Output = Result<Vec<T>, DurableError>, IntoFuture = super::DurableFuture<Vec<T>>>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: IntoFuture<Output = Result<T, DurableError>>,
         F::IntoFuture: Send + 'static,
     {
         let inputs = boxed(inputs);
-        self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, move |_c: DurableContext| async move {
-            let mut values: Vec<Option<T>> = (0..inputs.len()).map(|_| None).collect();
-            let mut slots = std::mem::take(&mut values);
-            let done = drive(
-                inputs,
-                |i, outcome| match outcome {
-                    Ok(v) => {
-                        slots[i] = Some(v);
-                        None
-                    }
-                    Err(e) => Some(Err(e)),
-                },
-                || Ok(()),
-            )
-            .await;
-            done?;
-            Ok(slots.into_iter().flatten().collect::<Vec<T>>())
-        })
+        self.child_with_sub_type(
+            name,
+            sub_type::RUN_IN_CHILD_CONTEXT,
+            move |_c: DurableContext| async move {
+                let mut values: Vec<Option<T>> = (0..inputs.len()).map(|_| None).collect();
+                let mut slots = std::mem::take(&mut values);
+                let done = drive(
+                    inputs,
+                    |i, outcome| match outcome {
+                        Ok(v) => {
+                            slots[i] = Some(v);
+                            None
+                        }
+                        Err(e) => Some(Err(e)),
+                    },
+                    || Ok(()),
+                )
+                .await;
+                done?;
+                Ok(slots.into_iter().flatten().collect::<Vec<T>>())
+            },
+        )
     }
 
     /// Every input's outcome, in input order; never fails on an input's failure.
@@ -112,78 +123,110 @@ impl DurableContext {
         &self,
         name: impl Into<Name>,
         inputs: Vec<F>,
-    ) -> impl IntoFuture<Output = Result<Vec<Settled<T>>, DurableError>>
+    ) -> impl IntoFuture<
+        Output = Result<Vec<Settled<T>>, DurableError>,
+        IntoFuture = super::DurableFuture<Vec<Settled<T>>>,
+    >
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: IntoFuture<Output = Result<T, DurableError>>,
         F::IntoFuture: Send + 'static,
     {
         let inputs = boxed(inputs);
-        self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, move |_c: DurableContext| async move {
-            let mut slots: Vec<Option<Settled<T>>> = (0..inputs.len()).map(|_| None).collect();
-            drive(
-                inputs,
-                |i, outcome| {
-                    slots[i] = Some(match outcome {
-                        Ok(value) => Settled::Fulfilled { value },
-                        Err(e) => Settled::Rejected { reason: e.error_object() },
-                    });
-                    None
-                },
-                || Ok(()),
-            )
-            .await?;
-            Ok(slots.into_iter().flatten().collect::<Vec<_>>())
-        })
+        self.child_with_sub_type(
+            name,
+            sub_type::RUN_IN_CHILD_CONTEXT,
+            move |_c: DurableContext| async move {
+                let mut slots: Vec<Option<Settled<T>>> = (0..inputs.len()).map(|_| None).collect();
+                drive(
+                    inputs,
+                    |i, outcome| {
+                        slots[i] = Some(match outcome {
+                            Ok(value) => Settled::Fulfilled { value },
+                            Err(e) => Settled::Rejected {
+                                reason: e.error_object(),
+                            },
+                        });
+                        None
+                    },
+                    || Ok(()),
+                )
+                .await?;
+                Ok(slots.into_iter().flatten().collect::<Vec<_>>())
+            },
+        )
     }
 
     /// The first input to succeed; fails only if every input fails.
-    pub fn any<T, F>(&self, name: impl Into<Name>, inputs: Vec<F>) -> impl IntoFuture<Output = Result<T, DurableError>>
+    pub fn any<T, F>(
+        &self,
+        name: impl Into<Name>,
+        inputs: Vec<F>,
+    ) -> impl IntoFuture<Output = Result<T, DurableError>, IntoFuture = super::DurableFuture<T>>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: IntoFuture<Output = Result<T, DurableError>>,
         F::IntoFuture: Send + 'static,
     {
         let inputs = boxed(inputs);
-        self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, move |_c: DurableContext| async move {
-            let errors = std::sync::Mutex::new(Vec::new());
-            let count = inputs.len();
-            drive(
-                inputs,
-                |_, outcome| match outcome {
-                    Ok(v) => Some(Ok(v)),
-                    Err(e) => {
-                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e.error_object().to_string());
-                        None
-                    }
-                },
-                || {
-                    let errors = errors.lock().unwrap_or_else(|p| p.into_inner());
-                    Err(DurableError::failure(
-                        "PromiseCombinatorError",
-                        format!("all {count} inputs failed: {}", errors.join("; ")),
-                    ))
-                },
-            )
-            .await
-        })
+        self.child_with_sub_type(
+            name,
+            sub_type::RUN_IN_CHILD_CONTEXT,
+            move |_c: DurableContext| async move {
+                let errors = std::sync::Mutex::new(Vec::new());
+                let count = inputs.len();
+                drive(
+                    inputs,
+                    |_, outcome| match outcome {
+                        Ok(v) => Some(Ok(v)),
+                        Err(e) => {
+                            errors
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(e.error_object().to_string());
+                            None
+                        }
+                    },
+                    || {
+                        let errors = errors.lock().unwrap_or_else(|p| p.into_inner());
+                        Err(DurableError::failure(
+                            "PromiseCombinatorError",
+                            format!("all {count} inputs failed: {}", errors.join("; ")),
+                        ))
+                    },
+                )
+                .await
+            },
+        )
     }
 
     /// The first input to finish, success or failure.
-    pub fn race<T, F>(&self, name: impl Into<Name>, inputs: Vec<F>) -> impl IntoFuture<Output = Result<T, DurableError>>
+    pub fn race<T, F>(
+        &self,
+        name: impl Into<Name>,
+        inputs: Vec<F>,
+    ) -> impl IntoFuture<Output = Result<T, DurableError>, IntoFuture = super::DurableFuture<T>>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: IntoFuture<Output = Result<T, DurableError>>,
         F::IntoFuture: Send + 'static,
     {
         let inputs = boxed(inputs);
-        self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, move |_c: DurableContext| async move {
-            drive(
-                inputs,
-                |_, outcome| Some(outcome),
-                || Err(DurableError::Validation("race over no inputs never finishes".into())),
-            )
-            .await
-        })
+        self.child_with_sub_type(
+            name,
+            sub_type::RUN_IN_CHILD_CONTEXT,
+            move |_c: DurableContext| async move {
+                drive(
+                    inputs,
+                    |_, outcome| Some(outcome),
+                    || {
+                        Err(DurableError::Validation(
+                            "race over no inputs never finishes".into(),
+                        ))
+                    },
+                )
+                .await
+            },
+        )
     }
 }

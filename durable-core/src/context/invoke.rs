@@ -9,7 +9,9 @@ use crate::error::DurableError;
 use crate::execution::OpIdentity;
 use crate::limits::MAX_OPERATION_PAYLOAD_BYTES;
 use crate::serdes::{JsonEncode, JsonSerdes, Serdes, SerdesContext};
-use crate::wire::{sub_type, ChainedInvokeOptions, ErrorObject, OperationAction, OperationStatus, OperationType};
+use crate::wire::{
+    sub_type, ChainedInvokeOptions, ErrorObject, OperationAction, OperationStatus, OperationType,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::IntoFuture;
@@ -31,13 +33,22 @@ impl DurableContext {
     /// Invokes `function_name` with `input` and waits for its result, deserialized as `O`.
     /// A durable target runs as its own execution. Failure of the target is
     /// [`DurableError::InvokeFailed`] with the target's error.
-    pub fn invoke<I, O>(&self, name: impl Into<Name>, function_name: impl Into<String>, input: I) -> Invoke<I, O>
+    pub fn invoke<I, O>(
+        &self,
+        name: impl Into<Name>,
+        function_name: impl Into<String>,
+        input: I,
+    ) -> Invoke<I, O>
     where
         I: Serialize + Send + 'static,
         O: Serialize + DeserializeOwned + Send + 'static,
     {
         Invoke {
-            op: self.new_op(OperationType::ChainedInvoke, sub_type::CHAINED_INVOKE, name.into()),
+            op: self.new_op(
+                OperationType::ChainedInvoke,
+                sub_type::CHAINED_INVOKE,
+                name.into(),
+            ),
             ctx: self.clone(),
             function_name: function_name.into(),
             input,
@@ -78,21 +89,41 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let Invoke { ctx, op, function_name, input, tenant_id, payload_serdes, result_serdes } = self;
+            let Invoke {
+                ctx,
+                op,
+                function_name,
+                input,
+                tenant_id,
+                payload_serdes,
+                result_serdes,
+            } = self;
             let exec = ctx.exec().clone();
             let record = exec.lookup(&op)?;
-            if ctx.inner.mode == ContextMode::ReplaySucceeded && !record.as_ref().is_some_and(|r| r.status.is_terminal()) {
+            if ctx.inner.mode == ContextMode::ReplaySucceeded
+                && !record.as_ref().is_some_and(|r| r.status.is_terminal())
+            {
                 return Err(missing_in_replay(&exec, &op));
             }
             if record.is_none() {
                 if function_name.is_empty() {
-                    return Err(exec.set_fatal(DurableError::Validation(format!("invoke {} names no function", op.label()))));
+                    return Err(exec.set_fatal(DurableError::Validation(format!(
+                        "invoke {} names no function",
+                        op.label()
+                    ))));
                 }
-                let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-                let serdes: Arc<dyn Serdes<I>> = payload_serdes.unwrap_or_else(|| Arc::new(JsonEncode::new()));
-                let payload = serdes
-                    .serialize(&input, cx)
-                    .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))?;
+                let cx = SerdesContext {
+                    operation_id: &op.id,
+                    durable_execution_arn: &exec.arn,
+                };
+                let serdes: Arc<dyn Serdes<I>> =
+                    payload_serdes.unwrap_or_else(|| Arc::new(JsonEncode::new()));
+                let payload = serdes.serialize(&input, cx).map_err(|message| {
+                    exec.set_fatal(DurableError::Serdes {
+                        operation: op.label(),
+                        message,
+                    })
+                })?;
                 if payload.len() > MAX_OPERATION_PAYLOAD_BYTES {
                     return Err(exec.set_fatal(DurableError::PayloadTooLarge {
                         operation: format!("input of invoke {}", op.label()),
@@ -102,22 +133,39 @@ where
                 }
                 let mut start = op.update(OperationAction::Start);
                 start.payload = Some(payload);
-                start.chained_invoke_options = Some(ChainedInvokeOptions { function_name, tenant_id });
+                start.chained_invoke_options = Some(ChainedInvokeOptions {
+                    function_name,
+                    tenant_id,
+                });
                 exec.checkpoint(start).await?;
             }
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
             let details = done.chained_invoke_details.unwrap_or_default();
             if done.status == OperationStatus::Succeeded {
-                let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
+                let cx = SerdesContext {
+                    operation_id: &op.id,
+                    durable_execution_arn: &exec.arn,
+                };
                 let serdes: Arc<dyn Serdes<O>> = result_serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
                 return serdes
                     .deserialize(details.result.as_deref(), cx)
-                    .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }));
+                    .map_err(|message| {
+                        exec.set_fatal(DurableError::Serdes {
+                            operation: op.label(),
+                            message,
+                        })
+                    });
             }
             let error = details.error.unwrap_or_else(|| {
-                ErrorObject::new("InvokeError", format!("the invoked function ended {}", done.status.as_str()))
+                ErrorObject::new(
+                    "InvokeError",
+                    format!("the invoked function ended {}", done.status.as_str()),
+                )
             });
-            Err(DurableError::InvokeFailed { name: op.name.clone(), error: Box::new(error) })
+            Err(DurableError::InvokeFailed {
+                name: op.name.clone(),
+                error: Box::new(error),
+            })
         })
     }
 }

@@ -18,7 +18,8 @@ mod wait_for_condition;
 mod with_retry;
 
 pub use batch::{
-    BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map, Nesting, Parallel,
+    BatchConfig, BatchItem, BatchResult, Branch, CompletionConfig, CompletionReason, ItemStatus, Map,
+    Nesting, Parallel,
 };
 pub use callback::{Callback, CreateCallback};
 pub use child::ChildContext;
@@ -36,6 +37,9 @@ use crate::logger::Logger;
 use crate::wire::OperationType;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// The future every durable operation resolves through.
+pub type DurableFuture<T> = crate::checkpoint::BoxFuture<'static, Result<T, crate::error::DurableError>>;
 
 /// An operation's optional user-facing name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -108,7 +108,10 @@ impl<S> PollingPolicy<S> {
 
     /// A fixed delay between polls (no backoff, no jitter).
     pub fn fixed_delay(self, d: Duration) -> Self {
-        self.initial_delay(d).max_delay(d).backoff_rate(1.0).jitter(Jitter::None)
+        self.initial_delay(d)
+            .max_delay(d)
+            .backoff_rate(1.0)
+            .jitter(Jitter::None)
     }
 }
 
@@ -206,21 +209,36 @@ where
     Fut: Future<Output = Result<S, E>> + Send + 'static,
     E: Display + Send + Sync + 'static,
 {
-    let WaitForCondition { ctx, op, check, initial_state, strategy, serdes } = w;
+    let WaitForCondition {
+        ctx,
+        op,
+        check,
+        initial_state,
+        strategy,
+        serdes,
+    } = w;
     let exec = ctx.exec().clone();
     let serdes: Arc<dyn Serdes<S>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
     let mut check = Some(check);
     let mut initial = Some(initial_state);
     loop {
         let record = exec.lookup(&op)?;
-        if ctx.inner.mode == ContextMode::ReplaySucceeded && !record.as_ref().is_some_and(|r| r.status.is_terminal()) {
+        if ctx.inner.mode == ContextMode::ReplaySucceeded
+            && !record.as_ref().is_some_and(|r| r.status.is_terminal())
+        {
             return Err(missing_in_replay(&exec, &op));
         }
-        let details = record.as_ref().and_then(|r| r.step_details.clone()).unwrap_or_default();
+        let details = record
+            .as_ref()
+            .and_then(|r| r.step_details.clone())
+            .unwrap_or_default();
         match record.as_ref().map(|r| r.status) {
-            Some(OperationStatus::Succeeded) => return decode(&exec, &op, &*serdes, details.result.as_deref()),
+            Some(OperationStatus::Succeeded) => {
+                return decode(&exec, &op, &*serdes, details.result.as_deref())
+            }
             Some(OperationStatus::Pending) => {
-                exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending).await?;
+                exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending)
+                    .await?;
                 continue;
             }
             Some(OperationStatus::Started) => {}
@@ -228,8 +246,13 @@ where
                 exec.enqueue(op.update(OperationAction::Start))?;
             }
             Some(_) => {
-                let error = details.error.unwrap_or_else(|| ErrorObject::new("WaitForConditionError", "failed"));
-                return Err(DurableError::WaitForConditionFailed { name: op.name.clone(), error: Box::new(error) });
+                let error = details
+                    .error
+                    .unwrap_or_else(|| ErrorObject::new("WaitForConditionError", "failed"));
+                return Err(DurableError::WaitForConditionFailed {
+                    name: op.name.clone(),
+                    error: Box::new(error),
+                });
             }
         }
         // The state the previous poll checkpointed, or the initial state on the first poll.
@@ -259,10 +282,16 @@ where
                 return fail(&exec, &op, error).await;
             }
         };
-        let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-        let payload = serdes
-            .serialize(&new_state, cx)
-            .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))?;
+        let cx = SerdesContext {
+            operation_id: &op.id,
+            durable_execution_arn: &exec.arn,
+        };
+        let payload = serdes.serialize(&new_state, cx).map_err(|message| {
+            exec.set_fatal(DurableError::Serdes {
+                operation: op.label(),
+                message,
+            })
+        })?;
         match strategy.decide(&new_state, attempt) {
             WaitDecision::Stop => {
                 drop(new_state);
@@ -289,12 +318,26 @@ async fn fail<S>(exec: &Arc<Execution>, op: &OpIdentity, error: ErrorObject) -> 
     let mut update = op.update(OperationAction::Fail);
     update.error = Some(error.clone());
     exec.checkpoint(update).await?;
-    Err(DurableError::WaitForConditionFailed { name: op.name.clone(), error: Box::new(error) })
+    Err(DurableError::WaitForConditionFailed {
+        name: op.name.clone(),
+        error: Box::new(error),
+    })
 }
 
-fn decode<S>(exec: &Execution, op: &OpIdentity, serdes: &dyn Serdes<S>, payload: Option<&str>) -> Result<S, DurableError> {
-    let cx = SerdesContext { operation_id: &op.id, durable_execution_arn: &exec.arn };
-    serdes
-        .deserialize(payload, cx)
-        .map_err(|message| exec.set_fatal(DurableError::Serdes { operation: op.label(), message }))
+fn decode<S>(
+    exec: &Execution,
+    op: &OpIdentity,
+    serdes: &dyn Serdes<S>,
+    payload: Option<&str>,
+) -> Result<S, DurableError> {
+    let cx = SerdesContext {
+        operation_id: &op.id,
+        durable_execution_arn: &exec.arn,
+    };
+    serdes.deserialize(payload, cx).map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })
 }

@@ -21,7 +21,7 @@ impl DurableContext {
         name: impl Into<Name>,
         strategy: impl RetryStrategy + 'static,
         block: F,
-    ) -> impl IntoFuture<Output = Result<T, DurableError>>
+    ) -> impl IntoFuture<Output = Result<T, DurableError>, IntoFuture = super::DurableFuture<T>>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: Fn(DurableContext, u32) -> Fut + Send + Sync + 'static,
@@ -46,7 +46,13 @@ impl DurableContext {
                     Err(DurableError::ChildContextFailed { error, .. }) => *error,
                     Err(e) => e.error_object(),
                 };
-                let decision = strategy.decide(&StepFailure { error: &error, source: None }, attempt);
+                let decision = strategy.decide(
+                    &StepFailure {
+                        error: &error,
+                        source: None,
+                    },
+                    attempt,
+                );
                 if !decision.should_retry {
                     return Err(DurableError::Failed(Box::new(error)));
                 }

@@ -72,10 +72,17 @@ fn generate(step: &Step) -> TokenStream {
         quote!(#field: #param)
     });
     let step_cx = Ident::new("__durable_step", Span::mixed_site());
-    let field_idents: Vec<&Ident> =
-        step.params.iter().filter(|p| !p.is_step_context).map(|p| &p.field).collect();
-    let call_args: Vec<&Ident> =
-        step.params.iter().map(|p| if p.is_step_context { &step_cx } else { &p.field }).collect();
+    let field_idents: Vec<&Ident> = step
+        .params
+        .iter()
+        .filter(|p| !p.is_step_context)
+        .map(|p| &p.field)
+        .collect();
+    let call_args: Vec<&Ident> = step
+        .params
+        .iter()
+        .map(|p| if p.is_step_context { &step_cx } else { &p.field })
+        .collect();
 
     let retry = retry_tokens(step, &private);
     let semantics = match step.args.semantics.as_ref().map(|s| s.value) {

@@ -7,7 +7,8 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-type JsonBody = dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
+type JsonBody =
+    dyn Fn(DurableContext, Value) -> BoxFuture<'static, Result<Value, DurableError>> + Send + Sync;
 
 /// Any [`Workflow`] seen through JSON input and output, so workflows of different types can
 /// live in one registry.
@@ -22,7 +23,9 @@ impl RegisteredWorkflow {
     pub fn new<W: Workflow>(workflow: W) -> Self {
         let name = workflow.name().to_owned();
         let workflow = Arc::new(workflow);
-        let body = move |ctx: DurableContext, input: Value| -> BoxFuture<'static, Result<Value, DurableError>> {
+        let body = move |ctx: DurableContext,
+                         input: Value|
+              -> BoxFuture<'static, Result<Value, DurableError>> {
             let workflow = workflow.clone();
             Box::pin(async move {
                 let typed: W::Input = serde_json::from_value(input).map_err(|e| DurableError::Serdes {
@@ -30,11 +33,16 @@ impl RegisteredWorkflow {
                     message: format!("the input does not match workflow `{}`: {e}", workflow.name()),
                 })?;
                 let output = workflow.run(ctx, typed).await?;
-                serde_json::to_value(output)
-                    .map_err(|e| DurableError::Serdes { operation: "execution result".into(), message: e.to_string() })
+                serde_json::to_value(output).map_err(|e| DurableError::Serdes {
+                    operation: "execution result".into(),
+                    message: e.to_string(),
+                })
             })
         };
-        RegisteredWorkflow { name, body: Arc::new(body) }
+        RegisteredWorkflow {
+            name,
+            body: Arc::new(body),
+        }
     }
 }
 
@@ -72,11 +80,18 @@ pub struct Functions {
 impl Functions {
     /// Registers `target` under `name`, replacing any previous one.
     pub fn insert(&self, name: impl Into<String>, target: Target) {
-        self.targets.lock().unwrap_or_else(|p| p.into_inner()).insert(name.into(), target);
+        self.targets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.into(), target);
     }
 
     /// The target named `name`.
     pub fn get(&self, name: &str) -> Option<Target> {
-        self.targets.lock().unwrap_or_else(|p| p.into_inner()).get(name).cloned()
+        self.targets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .cloned()
     }
 }

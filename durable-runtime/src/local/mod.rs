@@ -5,24 +5,24 @@
 
 mod callback_id;
 mod client;
-pub mod functions;
 pub mod clock;
+pub mod functions;
 mod service;
-pub mod store;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod store;
 pub mod store_conformance;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use service::{CallbackAnswer, CallbackApiError};
-pub use store::{CallbackTimer, ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use store::{CallbackTimer, ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
 
 use client::LocalClient;
-use functions::{Functions, RegisteredWorkflow, Target};
 use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationStatus};
 use durable_core::{run_invocation, ExecutionConfig, LogSink, StepInterceptor, Workflow};
+use functions::{Functions, RegisteredWorkflow, Target};
 use std::sync::Arc;
 
 /// Errors of the local engine itself (not of the workflows it runs).
@@ -126,7 +126,12 @@ pub struct LocalEngine {
 impl LocalEngine {
     /// An engine over `store` with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, options: EngineOptions) -> Self {
-        LocalEngine { store, clock, options, functions: Arc::new(Functions::default()) }
+        LocalEngine {
+            store,
+            clock,
+            options,
+            functions: Arc::new(Functions::default()),
+        }
     }
 
     /// An in-memory engine with virtual time: waits and retry delays are skipped.
@@ -151,7 +156,10 @@ impl LocalEngine {
     /// Registers a durable workflow as a chained-invoke target, under its name.
     pub fn register_workflow<W: Workflow>(&self, workflow: W) {
         let registered = RegisteredWorkflow::new(workflow);
-        self.functions.insert(registered.name().to_owned(), Target::Durable(Arc::new(registered)));
+        self.functions.insert(
+            registered.name().to_owned(),
+            Target::Durable(Arc::new(registered)),
+        );
     }
 
     /// Registers a plain (non-durable) function as a chained-invoke target.
@@ -168,9 +176,15 @@ impl LocalEngine {
         self.start_execution_at(service::child_arn(workflow), workflow, input)
     }
 
-    fn start_execution_at(&self, arn: String, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
+    fn start_execution_at(
+        &self,
+        arn: String,
+        workflow: &str,
+        input: Option<&str>,
+    ) -> Result<String, EngineError> {
         if let Some(text) = input {
-            serde_json::from_str::<serde_json::Value>(text).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+            serde_json::from_str::<serde_json::Value>(text)
+                .map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         }
         let now = EpochMillis(self.clock.now_ms());
         let record = service::new_execution(arn.clone(), workflow.to_owned(), input.map(str::to_owned), now);
@@ -350,7 +364,9 @@ impl LocalEngine {
     /// caller. Returns whether any outcome was recorded.
     async fn run_pending_invokes(&self, arn: &str) -> Result<bool, EngineError> {
         let mut pending = Vec::new();
-        self.store.update(arn, &mut |record| pending = std::mem::take(&mut record.pending_invokes))?;
+        self.store.update(arn, &mut |record| {
+            pending = std::mem::take(&mut record.pending_invokes)
+        })?;
         let any = !pending.is_empty();
         for invoke in pending {
             let outcome = match self.functions.get(&invoke.function_name) {
@@ -366,17 +382,24 @@ impl LocalEngine {
                     f(input).map(|v| Some(v.to_string()))
                 }
                 Some(Target::Durable(workflow)) => {
-                    let child = self.run_child(workflow, invoke.execution_arn.clone(), invoke.input.clone()).await?;
+                    let child = self
+                        .run_child(workflow, invoke.execution_arn.clone(), invoke.input.clone())
+                        .await?;
                     match child.status {
                         ExecutionStatus::Succeeded => Ok(child.result),
                         status => Err(child.error.unwrap_or_else(|| {
-                            ErrorObject::new("InvokeError", format!("the invoked execution ended {}", status.as_str()))
+                            ErrorObject::new(
+                                "InvokeError",
+                                format!("the invoked execution ended {}", status.as_str()),
+                            )
                         })),
                     }
                 }
             };
             let now = EpochMillis(self.clock.now_ms());
-            self.store.update(arn, &mut |record| service::complete_invoke(record, &invoke.operation_id, outcome.clone(), now))?;
+            self.store.update(arn, &mut |record| {
+                service::complete_invoke(record, &invoke.operation_id, outcome.clone(), now)
+            })?;
         }
         Ok(any)
     }

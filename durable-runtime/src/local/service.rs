@@ -142,12 +142,17 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
     let limit = limits::MAX_EXECUTION_PAYLOAD_BYTES + 64 * 1024;
     let estimate: usize = updates.iter().map(|u| u.encoded_len() + 1).sum();
     let body = if estimate > limit {
-        updates.iter().map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1)).sum()
+        updates
+            .iter()
+            .map(|u| serde_json::to_string(u).map_or(usize::MAX / 2, |s| s.len() + 1))
+            .sum()
     } else {
         estimate
     };
     if body > limit {
-        return Err(invalid(format!("a checkpoint body is at most {limit} bytes, got {body}")));
+        return Err(invalid(format!(
+            "a checkpoint body is at most {limit} bytes, got {body}"
+        )));
     }
     let mut started_here: Vec<(&str, OperationType)> = Vec::new();
     let mut seen: Vec<(&str, OperationAction)> = Vec::new();
@@ -406,7 +411,10 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             d.next_attempt_timestamp = Some(now.plus_seconds(i64::from(delay)));
             let attempt = d.attempt;
             op.status = OperationStatus::Pending;
-            let retry_details = RetryDetails { current_attempt: attempt, next_attempt_delay_seconds: Some(delay) };
+            let retry_details = RetryDetails {
+                current_attempt: attempt,
+                next_attempt_delay_seconds: Some(delay),
+            };
             if u.error.is_none() {
                 // A retry that carries state instead of an error (a wait-for-condition poll
                 // that asks to continue) is recorded as a success of that attempt.
@@ -416,7 +424,10 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
                 })
             } else {
                 EventDetails::StepFailed(StepFailedDetails {
-                    error: EventError { payload: u.error.clone(), truncated: false },
+                    error: EventError {
+                        payload: u.error.clone(),
+                        truncated: false,
+                    },
                     retry_details,
                 })
             }
@@ -538,7 +549,9 @@ pub(crate) fn complete_invoke(
     outcome: Result<Option<String>, ErrorObject>,
     now: EpochMillis,
 ) {
-    let Some(op) = record.operation_mut(operation_id) else { return };
+    let Some(op) = record.operation_mut(operation_id) else {
+        return;
+    };
     if op.status != OperationStatus::Started {
         return;
     }
@@ -548,15 +561,24 @@ pub(crate) fn complete_invoke(
         Ok(result) => {
             op.status = OperationStatus::Succeeded;
             d.result = result.clone();
-            EventDetails::ChainedInvokeSucceeded(ResultDetails { result: EventPayload::full(result) })
+            EventDetails::ChainedInvokeSucceeded(ResultDetails {
+                result: EventPayload::full(result),
+            })
         }
         Err(error) => {
             op.status = OperationStatus::Failed;
             d.error = Some(error.clone());
-            EventDetails::ChainedInvokeFailed(ErrorDetails { error: Some(EventError::full(error)) })
+            EventDetails::ChainedInvokeFailed(ErrorDetails {
+                error: Some(EventError::full(error)),
+            })
         }
     };
-    let (id, name, sub, parent) = (op.id.clone(), op.name.clone(), op.sub_type.clone(), op.parent_id.clone());
+    let (id, name, sub, parent) = (
+        op.id.clone(),
+        op.name.clone(),
+        op.sub_type.clone(),
+        op.parent_id.clone(),
+    );
     push_op_event(record, now, &id, name, sub, parent, details);
     mark_dirty(record, operation_id);
 }

@@ -126,7 +126,11 @@ impl Backend for LocalBackend {
             plugins: handler.plugins(logs.clone()),
             ..EngineOptions::default()
         };
-        let engine = LocalEngine::new(Arc::new(MemoryStore::new()), Arc::new(VirtualClock::new()), options);
+        let engine = LocalEngine::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(VirtualClock::new()),
+            options,
+        );
         for target in self.registry.targets() {
             engine.register_workflow(Handler::clone(target));
         }

@@ -29,7 +29,11 @@ impl Handler {
         F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
     {
-        Handler { name: name.into(), body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))), plugins: None }
+        Handler {
+            name: name.into(),
+            body: Arc::new(move |ctx, input| Box::pin(body(ctx, input))),
+            plugins: None,
+        }
     }
 
     /// The plugins this handler runs with, writing to `sink`.
@@ -100,7 +104,8 @@ impl Registry {
         F: Fn(DurableContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, DurableError>> + Send + 'static,
     {
-        self.targets.insert(name.to_owned(), Arc::new(Handler::new(name, body)));
+        self.targets
+            .insert(name.to_owned(), Arc::new(Handler::new(name, body)));
         self
     }
 

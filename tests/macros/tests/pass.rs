@@ -3,9 +3,9 @@
 
 use durable_runtime::local::ExecutionStatus;
 use durable_runtime::prelude::*;
-use durable_runtime::StepContext;
 use durable_runtime::testing::{TestResult, TestRunner};
 use durable_runtime::wire::OperationType;
+use durable_runtime::StepContext;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU32, Ordering};
 

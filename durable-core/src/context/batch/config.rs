@@ -17,17 +17,26 @@ pub struct CompletionConfig {
 impl CompletionConfig {
     /// Stop at the first failure (the default when nothing is configured).
     pub fn fail_fast() -> Self {
-        CompletionConfig { tolerated_failure_count: Some(0), ..Default::default() }
+        CompletionConfig {
+            tolerated_failure_count: Some(0),
+            ..Default::default()
+        }
     }
 
     /// Run everything whatever fails.
     pub fn all_completed() -> Self {
-        CompletionConfig { tolerated_failure_percentage: Some(100.0), ..Default::default() }
+        CompletionConfig {
+            tolerated_failure_percentage: Some(100.0),
+            ..Default::default()
+        }
     }
 
     /// Complete as soon as one item succeeds.
     pub fn first_successful() -> Self {
-        CompletionConfig { min_successful: Some(1), ..Default::default() }
+        CompletionConfig {
+            min_successful: Some(1),
+            ..Default::default()
+        }
     }
 
     /// Complete once `n` items succeeded.
@@ -124,20 +133,46 @@ mod tests {
     #[test]
     fn completion_rules_follow_the_sdks() {
         let fail_fast = CompletionConfig::default();
-        assert_eq!(fail_fast.reason(1, 1, 3), Some(CompletionReason::FailureToleranceExceeded));
+        assert_eq!(
+            fail_fast.reason(1, 1, 3),
+            Some(CompletionReason::FailureToleranceExceeded)
+        );
         assert_eq!(fail_fast.reason(3, 0, 3), Some(CompletionReason::AllCompleted));
         let one = CompletionConfig::default().tolerated_failures(1);
         assert_eq!(one.reason(0, 1, 3), None);
-        assert_eq!(one.reason(0, 2, 3), Some(CompletionReason::FailureToleranceExceeded));
+        assert_eq!(
+            one.reason(0, 2, 3),
+            Some(CompletionReason::FailureToleranceExceeded)
+        );
         let pct = CompletionConfig::default().tolerated_failure_percentage(25.0);
         assert_eq!(pct.reason(0, 1, 4), None, "equal to the tolerance is tolerated");
-        assert_eq!(pct.reason(0, 2, 4), Some(CompletionReason::FailureToleranceExceeded));
+        assert_eq!(
+            pct.reason(0, 2, 4),
+            Some(CompletionReason::FailureToleranceExceeded)
+        );
         let min = CompletionConfig::default().min_successful(2);
         assert_eq!(min.reason(2, 0, 4), Some(CompletionReason::MinSuccessfulReached));
-        assert_eq!(min.reason(1, 1, 4), None, "min-successful alone does not fail fast");
-        let both = CompletionConfig::default().min_successful(3).tolerated_failures(1);
-        assert_eq!(both.reason(0, 2, 4), Some(CompletionReason::FailureToleranceExceeded));
-        assert!(BatchConfig { max_concurrency: Some(0), ..Default::default() }.validate().is_err());
-        assert!(CompletionConfig::default().tolerated_failure_percentage(120.0).validate().is_err());
+        assert_eq!(
+            min.reason(1, 1, 4),
+            None,
+            "min-successful alone does not fail fast"
+        );
+        let both = CompletionConfig::default()
+            .min_successful(3)
+            .tolerated_failures(1);
+        assert_eq!(
+            both.reason(0, 2, 4),
+            Some(CompletionReason::FailureToleranceExceeded)
+        );
+        assert!(BatchConfig {
+            max_concurrency: Some(0),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(CompletionConfig::default()
+            .tolerated_failure_percentage(120.0)
+            .validate()
+            .is_err());
     }
 }

@@ -99,7 +99,16 @@ where
     type IntoFuture = BoxFuture<'static, Result<BatchResult<T>, DurableError>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let Map { ctx, op, items, body, config, namer, item_serdes, serdes } = self;
+        let Map {
+            ctx,
+            op,
+            items,
+            body,
+            config,
+            namer,
+            item_serdes,
+            serdes,
+        } = self;
         let body = Arc::new(body);
         let items = items
             .into_iter()
@@ -107,11 +116,20 @@ where
             .map(|(index, item)| {
                 let name = namer.as_ref().map(|n| n(&item, index));
                 let body = body.clone();
-                let run: super::ItemBody<T> = Box::new(move |c: DurableContext| Box::pin(body(c, item, index)));
+                let run: super::ItemBody<T> =
+                    Box::new(move |c: DurableContext| Box::pin(body(c, item, index)));
                 ItemSpec { name, body: run }
             })
             .collect();
-        let run = BatchRun { ctx, op, kind: BatchKind::Map, items, config, item_serdes, serdes };
+        let run = BatchRun {
+            ctx,
+            op,
+            kind: BatchKind::Map,
+            items,
+            config,
+            item_serdes,
+            serdes,
+        };
         Box::pin(run.run())
     }
 }

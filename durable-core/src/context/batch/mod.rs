@@ -97,7 +97,15 @@ where
     T: Serialize + DeserializeOwned + Send + 'static,
 {
     pub(crate) async fn run(self) -> Result<BatchResult<T>, DurableError> {
-        let BatchRun { ctx, op, kind, items, config, item_serdes, serdes } = self;
+        let BatchRun {
+            ctx,
+            op,
+            kind,
+            items,
+            config,
+            item_serdes,
+            serdes,
+        } = self;
         let exec = ctx.exec().clone();
         config.validate().map_err(|e| exec.set_fatal(e))?;
         let body = move |batch: DurableContext| drive(batch, kind, items, config, item_serdes);
@@ -135,7 +143,9 @@ where
     std::future::poll_fn(|cx| loop {
         // Start items in index order while there is a free slot.
         while reason.is_none() && running < max {
-            let Some((index, item)) = pending.next() else { break };
+            let Some((index, item)) = pending.next() else {
+                break;
+            };
             let name = item.name.unwrap_or_else(|| kind.default_item_name(index));
             let future: BoxFuture<'static, Result<T, DurableError>> = match config.nesting {
                 Nesting::Nested => {
@@ -155,14 +165,21 @@ where
         let mut progressed = false;
         for (index, slot) in &mut slots {
             let Slot::Running(future) = slot else { continue };
-            let Poll::Ready(outcome) = future.as_mut().poll(cx) else { continue };
+            let Poll::Ready(outcome) = future.as_mut().poll(cx) else {
+                continue;
+            };
             *slot = Slot::Done;
             running -= 1;
             progressed = true;
             let item = match outcome {
                 Ok(value) => {
                     succeeded += 1;
-                    BatchItem { index: *index, status: ItemStatus::Succeeded, result: Some(value), error: None }
+                    BatchItem {
+                        index: *index,
+                        status: ItemStatus::Succeeded,
+                        result: Some(value),
+                        error: None,
+                    }
                 }
                 Err(e) if e.is_fatal() => return Poll::Ready(Err(e)),
                 Err(e) => {
@@ -171,7 +188,12 @@ where
                         DurableError::ChildContextFailed { error, .. } => *error,
                         other => other.error_object(),
                     };
-                    BatchItem { index: *index, status: ItemStatus::Failed, result: None, error: Some(error) }
+                    BatchItem {
+                        index: *index,
+                        status: ItemStatus::Failed,
+                        result: None,
+                        error: Some(error),
+                    }
                 }
             };
             outcomes.push(item);
@@ -184,11 +206,19 @@ where
             let mut all = std::mem::take(&mut outcomes);
             for (index, slot) in &slots {
                 if matches!(slot, Slot::Running(_)) {
-                    all.push(BatchItem { index: *index, status: ItemStatus::Started, result: None, error: None });
+                    all.push(BatchItem {
+                        index: *index,
+                        status: ItemStatus::Started,
+                        result: None,
+                        error: None,
+                    });
                 }
             }
             all.sort_by_key(|i| i.index);
-            return Poll::Ready(Ok(BatchResult { all, completion_reason: reason }));
+            return Poll::Ready(Ok(BatchResult {
+                all,
+                completion_reason: reason,
+            }));
         }
         if !progressed {
             return Poll::Pending;

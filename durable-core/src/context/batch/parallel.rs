@@ -1,6 +1,8 @@
 //! `ctx.parallel(..)`: different branches side by side.
 
-use super::{batch_op, BatchConfig, BatchKind, BatchResult, BatchRun, CompletionConfig, ItemBody, ItemSpec, Nesting};
+use super::{
+    batch_op, BatchConfig, BatchKind, BatchResult, BatchRun, CompletionConfig, ItemBody, ItemSpec, Nesting,
+};
 use crate::checkpoint::BoxFuture;
 use crate::context::{DurableContext, Name};
 use crate::error::DurableError;
@@ -24,7 +26,10 @@ impl<T: Send + 'static> Branch<T> {
         F: FnOnce(DurableContext) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
     {
-        Branch { name: None, body: Box::new(move |c| Box::pin(body(c))) }
+        Branch {
+            name: None,
+            body: Box::new(move |c| Box::pin(body(c))),
+        }
     }
 
     /// A named branch.
@@ -33,7 +38,10 @@ impl<T: Send + 'static> Branch<T> {
         F: FnOnce(DurableContext) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
     {
-        Branch { name: Some(name.into()), body: Box::new(move |c| Box::pin(body(c))) }
+        Branch {
+            name: Some(name.into()),
+            body: Box::new(move |c| Box::pin(body(c))),
+        }
     }
 }
 
@@ -106,9 +114,30 @@ where
     type IntoFuture = BoxFuture<'static, Result<BatchResult<T>, DurableError>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let Parallel { ctx, op, branches, config, item_serdes, serdes } = self;
-        let items = branches.into_iter().map(|b| ItemSpec { name: b.name, body: b.body }).collect();
-        let run = BatchRun { ctx, op, kind: BatchKind::Parallel, items, config, item_serdes, serdes };
+        let Parallel {
+            ctx,
+            op,
+            branches,
+            config,
+            item_serdes,
+            serdes,
+        } = self;
+        let items = branches
+            .into_iter()
+            .map(|b| ItemSpec {
+                name: b.name,
+                body: b.body,
+            })
+            .collect();
+        let run = BatchRun {
+            ctx,
+            op,
+            kind: BatchKind::Parallel,
+            items,
+            config,
+            item_serdes,
+            serdes,
+        };
         Box::pin(run.run())
     }
 }

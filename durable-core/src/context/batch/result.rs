@@ -124,9 +124,9 @@ impl<T> BatchResult<T> {
     /// Fails with the first item error (by index), if any.
     pub fn throw_if_error(&self) -> Result<(), DurableError> {
         match self.failed().next() {
-            Some(item) => Err(DurableError::Failed(Box::new(item.error.clone().unwrap_or_else(|| {
-                ErrorObject::new("BatchItemError", format!("item {} failed", item.index))
-            })))),
+            Some(item) => Err(DurableError::Failed(Box::new(item.error.clone().unwrap_or_else(
+                || ErrorObject::new("BatchItemError", format!("item {} failed", item.index)),
+            )))),
             None => Ok(()),
         }
     }

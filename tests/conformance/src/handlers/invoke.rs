@@ -18,7 +18,10 @@ fn echo(ctx: &DurableContext, input: Value) -> durable_runtime::Invoke<Value, Va
 pub(super) fn register(r: &mut Registry) {
     r.target(ECHO, |_ctx, input| async move { Ok(input) });
     r.target(FAILING, |_ctx, _| async move {
-        Err(DurableError::failure("TargetError", "the invoked function failed on purpose"))
+        Err(DurableError::failure(
+            "TargetError",
+            "the invoked function failed on purpose",
+        ))
     });
 
     r.register("5-1", |ctx, input| async move { echo(&ctx, input).await });
@@ -29,7 +32,9 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.register("5-3", |ctx, input| async move { echo(&ctx, input).await });
     r.register("5-4", |ctx, _| async move { echo(&ctx, Value::Null).await });
-    r.register("5-5", |ctx, _| async move { ctx.invoke::<Value, Value>((), FAILING, Value::Null).await });
+    r.register("5-5", |ctx, _| async move {
+        ctx.invoke::<Value, Value>((), FAILING, Value::Null).await
+    });
     r.register("5-6", |ctx, _| async move {
         match ctx.invoke::<Value, Value>((), FAILING, Value::Null).await {
             Ok(v) => Ok(v),
@@ -62,7 +67,11 @@ pub(super) fn register(r: &mut Registry) {
         json(serde_json::json!({ "caught": caught }))
     });
     r.register("5-11", |ctx, _| async move {
-        let v: String = ctx.step("prepare", |_| async { Ok::<_, DurableError>("prepared".to_owned()) }).await?;
+        let v: String = ctx
+            .step("prepare", |_| async {
+                Ok::<_, DurableError>("prepared".to_owned())
+            })
+            .await?;
         echo(&ctx, Value::String(v)).await
     });
     r.register("5-13", |ctx, _| async move {
@@ -76,6 +85,8 @@ pub(super) fn register(r: &mut Registry) {
             |v: &Value| Ok(v.to_string().to_uppercase()),
             |data: Option<&str>| serde_json::from_str(data.unwrap_or("null")).map_err(|e| e.to_string()),
         );
-        ctx.invoke::<Value, Value>((), ECHO, input).payload_serdes(uppercase).await
+        ctx.invoke::<Value, Value>((), ECHO, input)
+            .payload_serdes(uppercase)
+            .await
     });
 }

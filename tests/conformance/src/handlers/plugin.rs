@@ -20,7 +20,13 @@ struct ConfPlugin {
 
 impl ConfPlugin {
     fn new(tag: &'static str, sink: Arc<dyn LogSink>) -> Self {
-        ConfPlugin { tag, sink, arn: Mutex::new(None), operation_hooks: false, faulty: false }
+        ConfPlugin {
+            tag,
+            sink,
+            arn: Mutex::new(None),
+            operation_hooks: false,
+            faulty: false,
+        }
     }
 
     fn log(&self, mut record: Value) {
@@ -77,7 +83,9 @@ impl Plugin for ConfPlugin {
     fn on_attempt_end(&self, op: &OperationInfo<'_>, attempt: u32, outcome: &AttemptOutcome<'_>) {
         if self.wants(op) {
             let ok = matches!(outcome, AttemptOutcome::Succeeded);
-            self.log(json!({"hook": "attempt-end", "op": op.operation_id, "attempt": attempt, "succeeded": ok}));
+            self.log(
+                json!({"hook": "attempt-end", "op": op.operation_id, "attempt": attempt, "succeeded": ok}),
+            );
         }
     }
 }
@@ -94,7 +102,11 @@ async fn greet(ctx: DurableContext, input: Value) -> Result<Value, DurableError>
 }
 
 pub(super) fn register(r: &mut Registry) {
-    r.register_with_plugins("10-1", |sink| vec![Arc::new(ConfPlugin::new("CONFPLUGIN", sink)) as Arc<dyn Plugin>], greet);
+    r.register_with_plugins(
+        "10-1",
+        |sink| vec![Arc::new(ConfPlugin::new("CONFPLUGIN", sink)) as Arc<dyn Plugin>],
+        greet,
+    );
     r.register_with_plugins(
         "10-2",
         |sink| {
@@ -137,7 +149,9 @@ pub(super) fn register(r: &mut Registry) {
         |sink| vec![Arc::new(ConfPlugin::new("CONFPLUGIN", sink)) as Arc<dyn Plugin>],
         |ctx, _| async move {
             let v: String = ctx
-                .step("always_fails", |_| async { Err::<String, _>(DurableError::failure("StepError", "always fails")) })
+                .step("always_fails", |_| async {
+                    Err::<String, _>(DurableError::failure("StepError", "always fails"))
+                })
                 .retry(RetryPresets::none())
                 .await?;
             json(v)

@@ -27,17 +27,26 @@ async fn increment(state: i64, _: durable_runtime::StepContext) -> Result<i64, D
 
 pub(super) fn register(r: &mut Registry) {
     r.register("6-1", |ctx, input| async move {
-        json(ctx.wait_for_condition((), 0i64, below(threshold(&input)), increment).await?)
+        json(
+            ctx.wait_for_condition((), 0i64, below(threshold(&input)), increment)
+                .await?,
+        )
     });
     r.register("6-2", |ctx, _| async move {
         let keep = |s: i64, _| async move { Ok::<_, DurableError>(s) };
         json(ctx.wait_for_condition((), 5i64, below(5), keep).await?)
     });
     r.register("6-3", |ctx, input| async move {
-        json(ctx.wait_for_condition("poll-status", 0i64, below(threshold(&input)), increment).await?)
+        json(
+            ctx.wait_for_condition("poll-status", 0i64, below(threshold(&input)), increment)
+                .await?,
+        )
     });
     r.register("6-4", |ctx, input| async move {
-        json(ctx.wait_for_condition((), 5i64, below(threshold(&input)), increment).await?)
+        json(
+            ctx.wait_for_condition((), 5i64, below(threshold(&input)), increment)
+                .await?,
+        )
     });
     r.register("6-5", |ctx, input| async move {
         let n = threshold(&input);
@@ -45,11 +54,14 @@ pub(super) fn register(r: &mut Registry) {
         json(ctx.wait_for_condition((), 0i64, fixed, increment).await?)
     });
     r.register("6-6", |ctx, _| async move {
-        let never = PollingPolicy::until_not(|_: &i64| true).fixed_delay(Duration::from_secs(1)).max_attempts(3);
+        let never = PollingPolicy::until_not(|_: &i64| true)
+            .fixed_delay(Duration::from_secs(1))
+            .max_attempts(3);
         json(ctx.wait_for_condition((), 0i64, never, increment).await?)
     });
     r.register("6-7", |ctx, _| async move {
-        let throws = |_: i64, _| async move { Err::<i64, _>(DurableError::failure("CheckError", "the check failed")) };
+        let throws =
+            |_: i64, _| async move { Err::<i64, _>(DurableError::failure("CheckError", "the check failed")) };
         json(ctx.wait_for_condition((), 0i64, below(3), throws).await?)
     });
     r.register("6-10", |ctx, _| async move {
@@ -62,18 +74,36 @@ pub(super) fn register(r: &mut Registry) {
         let encoded = serdes_fn(
             |s: &String| Ok(format!("\"enc:{}\"", s.chars().rev().collect::<String>())),
             |data: Option<&str>| {
-                let text: String = serde_json::from_str(data.unwrap_or("\"enc:\"")).map_err(|e| e.to_string())?;
+                let text: String =
+                    serde_json::from_str(data.unwrap_or("\"enc:\"")).map_err(|e| e.to_string())?;
                 let body = text.strip_prefix("enc:").ok_or("state was not encoded")?;
                 Ok(body.chars().rev().collect())
             },
         );
-        let until_two = |s: &String, _| if s.len() < 2 { WaitDecision::Continue(Duration::from_secs(1)) } else { WaitDecision::Stop };
+        let until_two = |s: &String, _| {
+            if s.len() < 2 {
+                WaitDecision::Continue(Duration::from_secs(1))
+            } else {
+                WaitDecision::Stop
+            }
+        };
         let append = |s: String, _| async move { Ok::<_, DurableError>(format!("{s}x")) };
-        json(ctx.wait_for_condition((), String::new(), until_two, append).serdes(encoded).await?)
+        json(
+            ctx.wait_for_condition((), String::new(), until_two, append)
+                .serdes(encoded)
+                .await?,
+        )
     });
     r.register("6-12", |ctx, input| async move {
-        let done = ctx.wait_for_condition((), 0i64, below(threshold(&input)), increment).await?;
-        let times_ten: i64 = ctx.step("multiply", move |_| async move { Ok::<_, DurableError>(done * 10) }).await?;
+        let done = ctx
+            .wait_for_condition((), 0i64, below(threshold(&input)), increment)
+            .await?;
+        let times_ten: i64 = ctx
+            .step(
+                "multiply",
+                move |_| async move { Ok::<_, DurableError>(done * 10) },
+            )
+            .await?;
         json(times_ten)
     });
 }
