@@ -11,6 +11,7 @@ mod service;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
+pub mod worker;
 pub mod store_conformance;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
@@ -34,6 +35,12 @@ pub enum EngineError {
     /// The input is not valid JSON.
     #[error("the input is not valid JSON: {0}")]
     InvalidInput(String),
+    /// The execution already ended.
+    #[error("execution {0} is not running")]
+    NotRunning(String),
+    /// No durable workflow is registered under this name.
+    #[error("no workflow named `{0}` is registered")]
+    UnknownWorkflow(String),
     /// The callback API refused an answer.
     #[error(transparent)]
     Callback(#[from] CallbackApiError),
@@ -171,12 +178,40 @@ impl LocalEngine {
         self.functions.insert(name, Target::Plain(Arc::new(function)));
     }
 
+    /// The durable workflow registered under `name`.
+    pub fn workflow(&self, name: &str) -> Option<Arc<RegisteredWorkflow>> {
+        match self.functions.get(name) {
+            Some(Target::Durable(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn functions(&self) -> &Functions {
+        &self.functions
+    }
+
+    /// Stops a running execution (`StopDurableExecution`): it ends `STOPPED` with `error`.
+    pub fn stop_execution(&self, arn: &str, error: Option<ErrorObject>) -> Result<(), EngineError> {
+        let now = EpochMillis(self.clock.now_ms());
+        let mut was_running = false;
+        self.store.update(arn, &mut |record| {
+            was_running = !record.status.is_terminal();
+            let error = error.clone().or_else(|| Some(ErrorObject::new("Stopped", "the execution was stopped")));
+            service::complete(record, ExecutionStatus::Stopped, None, error, now);
+        })?;
+        if was_running {
+            Ok(())
+        } else {
+            Err(EngineError::NotRunning(arn.to_owned()))
+        }
+    }
+
     /// Creates an execution of `workflow` with `input` (JSON text; `None` = no input).
     pub fn start_execution(&self, workflow: &str, input: Option<&str>) -> Result<String, EngineError> {
         self.start_execution_at(service::child_arn(workflow), workflow, input)
     }
 
-    fn start_execution_at(
+    pub(crate) fn start_execution_at(
         &self,
         arn: String,
         workflow: &str,

@@ -57,6 +57,7 @@ pub(crate) fn new_execution(
         failed_invocations: 0,
         callbacks: Vec::new(),
         pending_invokes: Vec::new(),
+        awaiting_invokes: Vec::new(),
     };
     push_event(
         &mut record,

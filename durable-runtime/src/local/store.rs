@@ -79,6 +79,9 @@ pub struct ExecutionRecord {
     /// Chained invokes started and not yet handed to their target.
     #[serde(default)]
     pub pending_invokes: Vec<PendingInvoke>,
+    /// Chained invokes whose target execution is running (worker mode).
+    #[serde(default)]
+    pub awaiting_invokes: Vec<PendingInvoke>,
 }
 
 /// A chained invoke the service still has to run.

@@ -1,0 +1,281 @@
+//! The worker: runs a [`LocalEngine`]'s executions for real on one machine.
+//!
+//! Each tick it looks at every running execution in the store, fires the timers that are due
+//! (waits, step retries, callback timeouts), starts the targets of chained invokes and records
+//! their outcomes, and invokes every execution that has something new to react to — at most
+//! `max_concurrency` at once, each invocation in its own task. Answers that arrive from
+//! another process (the CLI answering a callback) are picked up on the next tick. Because
+//! everything the worker knows is in the store, a worker killed at any point resumes where
+//! the store says on restart.
+
+use super::service;
+use super::store::ExecutionRecord;
+use super::{EngineError, ExecutionStatus, LocalEngine};
+use durable_core::wire::{EpochMillis, ErrorObject};
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, Semaphore};
+
+/// Settings of a [`Worker`].
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    /// Most invocations running at once.
+    pub max_concurrency: usize,
+    /// How often to look for changes made by other processes.
+    pub poll_interval: Duration,
+    /// Delay before re-invoking after a failed (crashed) invocation.
+    pub retry_delay: Duration,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            max_concurrency: 64,
+            poll_interval: Duration::from_millis(200),
+            retry_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What one tick found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Executions invoked.
+    pub invoked: usize,
+    /// Executions still running.
+    pub running: usize,
+    /// When the next timer (or crash retry) is due, if any.
+    pub next_timer: Option<EpochMillis>,
+    /// Whether the tick changed anything besides starting invocations (timers fired,
+    /// invoke targets started or finished).
+    pub progressed: bool,
+}
+
+/// Runs executions of a [`LocalEngine`] until told to stop.
+pub struct Worker {
+    engine: Arc<LocalEngine>,
+    options: WorkerOptions,
+    in_flight: Arc<Mutex<HashSet<String>>>,
+    permits: Arc<Semaphore>,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// A worker for `engine` (register its workflows on the engine first).
+    pub fn new(engine: Arc<LocalEngine>, options: WorkerOptions) -> Self {
+        let permits = Arc::new(Semaphore::new(options.max_concurrency.max(1)));
+        Worker {
+            engine,
+            options,
+            in_flight: Arc::new(Mutex::new(HashSet::new())),
+            permits,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Arc<LocalEngine> {
+        &self.engine
+    }
+
+    /// Runs until `shutdown` resolves, then waits for the invocations in flight to finish
+    /// (their checkpoints are in the store; nothing is lost).
+    pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> Result<(), EngineError> {
+        tokio::pin!(shutdown);
+        loop {
+            let report = self.tick().await?;
+            let now = self.engine.clock().now_ms();
+            let poll = i64::try_from(self.options.poll_interval.as_millis()).unwrap_or(i64::MAX);
+            let until = report.next_timer.map_or(now + poll, |t| t.0.min(now + poll));
+            let sleep = Duration::from_millis(u64::try_from((until - now).max(1)).unwrap_or(1));
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(sleep) => {}
+                () = self.wake.notified() => {}
+            }
+        }
+        self.drain().await;
+        Ok(())
+    }
+
+    /// Runs until every execution in the store has ended or waits on something only the
+    /// outside world can deliver and no timer is pending (tests, one-shot runs).
+    pub async fn run_until_idle(&self) -> Result<(), EngineError> {
+        loop {
+            let report = self.tick().await?;
+            if report.invoked == 0 && !report.progressed && self.in_flight_count() == 0 {
+                match report.next_timer {
+                    None => return Ok(()),
+                    Some(t) => self.sleep_until(t.0).await,
+                }
+            } else {
+                tokio::select! {
+                    () = self.wake.notified() => {}
+                    () = tokio::time::sleep(self.options.poll_interval) => {}
+                }
+            }
+        }
+    }
+
+    /// Waits for the invocations in flight to finish.
+    pub async fn drain(&self) {
+        while self.in_flight_count() > 0 {
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(Duration::from_millis(20)) => {}
+            }
+        }
+    }
+
+    fn in_flight_count(&self) -> usize {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    async fn sleep_until(&self, t: i64) {
+        let clock = self.engine.clock();
+        if !clock.advance_to(t) {
+            let now = clock.now_ms();
+            if t > now {
+                tokio::time::sleep(Duration::from_millis(u64::try_from(t - now).unwrap_or(0))).await;
+            }
+        }
+    }
+
+    /// One pass over the store.
+    pub async fn tick(&self) -> Result<TickReport, EngineError> {
+        let store = self.engine.store().clone();
+        let mut report = TickReport::default();
+        for arn in store.list()? {
+            if self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).contains(&arn) {
+                report.running += 1;
+                continue;
+            }
+            let mut record = store.get(&arn)?;
+            if record.status.is_terminal() {
+                continue;
+            }
+            report.running += 1;
+            let now = EpochMillis(self.engine.clock().now_ms());
+            if service::next_timer(&record).is_some_and(|t| t <= now) {
+                store.update(&arn, &mut |r| {
+                    service::fire_timers(r, now);
+                })?;
+                record = store.get(&arn)?;
+                report.progressed = true;
+            }
+            if !record.pending_invokes.is_empty() || !record.awaiting_invokes.is_empty() {
+                report.progressed |= self.advance_invokes(&arn)?;
+                record = store.get(&arn)?;
+            }
+            let retry_at = retry_time(&record, self.options.retry_delay);
+            for t in [service::next_timer(&record), retry_at].into_iter().flatten() {
+                report.next_timer = Some(report.next_timer.map_or(t, |n: EpochMillis| n.min(t)));
+            }
+            if needs_invocation(&record, now, self.options.retry_delay) {
+                self.spawn_invocation(arn, &record.workflow)?;
+                report.invoked += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Starts the targets of new chained invokes and records the outcomes of finished ones;
+    /// returns whether anything changed.
+    fn advance_invokes(&self, arn: &str) -> Result<bool, EngineError> {
+        let store = self.engine.store();
+        let mut pending = Vec::new();
+        store.update(arn, &mut |r| pending = std::mem::take(&mut r.pending_invokes))?;
+        let mut changed = !pending.is_empty();
+        let now = EpochMillis(self.engine.clock().now_ms());
+        for invoke in pending {
+            let started = match self.engine.functions().get(&invoke.function_name) {
+                Some(super::functions::Target::Durable(w)) => self
+                    .engine
+                    .start_execution_at(invoke.execution_arn.clone(), durable_core::Workflow::name(&*w), invoke.input.as_deref())
+                    .map(|_| None),
+                Some(super::functions::Target::Plain(f)) => {
+                    let input = invoke.input.as_deref().and_then(|i| serde_json::from_str(i).ok()).unwrap_or_default();
+                    Ok(Some(f(input).map(|v| Some(v.to_string()))))
+                }
+                None => Ok(Some(Err(ErrorObject::new(
+                    "ResourceNotFoundException",
+                    format!("Function not found: {}", invoke.function_name),
+                )))),
+            };
+            match started {
+                Ok(Some(outcome)) => store.update(arn, &mut |r| {
+                    service::complete_invoke(r, &invoke.operation_id, outcome.clone(), now);
+                })?,
+                Ok(None) => store.update(arn, &mut |r| r.awaiting_invokes.push(invoke.clone()))?,
+                // The target exists already: a restart after a crash between the two writes.
+                Err(EngineError::Store(super::StoreError::AlreadyExists(_))) => {
+                    store.update(arn, &mut |r| r.awaiting_invokes.push(invoke.clone()))?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let awaiting = store.get(arn)?.awaiting_invokes;
+        for invoke in awaiting {
+            let child = store.get(&invoke.execution_arn)?;
+            if !child.status.is_terminal() {
+                continue;
+            }
+            let outcome = match child.status {
+                ExecutionStatus::Succeeded => Ok(child.result.clone()),
+                status => Err(child.error.clone().unwrap_or_else(|| {
+                    ErrorObject::new("InvokeError", format!("the invoked execution ended {}", status.as_str()))
+                })),
+            };
+            store.update(arn, &mut |r| {
+                r.awaiting_invokes.retain(|a| a.operation_id != invoke.operation_id);
+                service::complete_invoke(r, &invoke.operation_id, outcome.clone(), now);
+            })?;
+            changed = true;
+        }
+        Ok(changed)
+    }
+
+    fn spawn_invocation(&self, arn: String, workflow: &str) -> Result<(), EngineError> {
+        let workflow = self.engine.workflow(workflow).ok_or_else(|| EngineError::UnknownWorkflow(workflow.to_owned()))?;
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(arn.clone());
+        let engine = self.engine.clone();
+        let in_flight = self.in_flight.clone();
+        let permits = self.permits.clone();
+        let wake = self.wake.clone();
+        tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            // A crashed invocation is recorded in the store and retried on a later tick; a
+            // store failure is reported here and retried the same way.
+            if let Err(e) = engine.invoke(&workflow, &arn).await {
+                eprintln!("durable worker: invoking {arn} failed: {e}");
+            }
+            in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&arn);
+            wake.notify_one();
+        });
+        Ok(())
+    }
+}
+
+/// When a crashed invocation is retried, if the last one crashed.
+fn retry_time(record: &ExecutionRecord, retry_delay: Duration) -> Option<EpochMillis> {
+    if record.failed_invocations == 0 || record.status.is_terminal() {
+        return None;
+    }
+    let last = record.events.iter().rev().find(|e| e.event_type == "InvocationCompleted")?;
+    let delay = i64::try_from(retry_delay.as_millis()).unwrap_or(0);
+    Some(EpochMillis(last.event_timestamp.0 + delay))
+}
+
+/// Whether a running execution has something to react to.
+fn needs_invocation(record: &ExecutionRecord, now: EpochMillis, retry_delay: Duration) -> bool {
+    if record.status.is_terminal() {
+        return false;
+    }
+    if record.invocations == 0 || !record.dirty.is_empty() {
+        return true;
+    }
+    // Retry a crashed invocation after a delay, measured from its InvocationCompleted.
+    retry_time(record, retry_delay).is_some_and(|t| t <= now)
+}
