@@ -11,8 +11,8 @@ mod service;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
-pub mod worker;
 pub mod store_conformance;
+pub mod worker;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use service::{CallbackAnswer, CallbackApiError};
@@ -128,6 +128,9 @@ pub struct LocalEngine {
     clock: Arc<dyn Clock>,
     options: EngineOptions,
     functions: Arc<Functions>,
+    /// Signalled whenever this engine changes an execution from outside an invocation
+    /// (start, callback answer, stop), so a worker reacts at once instead of at its next poll.
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl LocalEngine {
@@ -138,6 +141,7 @@ impl LocalEngine {
             clock,
             options,
             functions: Arc::new(Functions::default()),
+            changed: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -186,6 +190,15 @@ impl LocalEngine {
         }
     }
 
+    /// Resolves the next time this engine changes an execution from outside an invocation.
+    pub fn changed(&self) -> impl std::future::Future<Output = ()> + '_ {
+        self.changed.notified()
+    }
+
+    pub(crate) fn notify_changed(&self) {
+        self.changed.notify_waiters();
+    }
+
     pub(crate) fn functions(&self) -> &Functions {
         &self.functions
     }
@@ -196,9 +209,12 @@ impl LocalEngine {
         let mut was_running = false;
         self.store.update(arn, &mut |record| {
             was_running = !record.status.is_terminal();
-            let error = error.clone().or_else(|| Some(ErrorObject::new("Stopped", "the execution was stopped")));
+            let error = error
+                .clone()
+                .or_else(|| Some(ErrorObject::new("Stopped", "the execution was stopped")));
             service::complete(record, ExecutionStatus::Stopped, None, error, now);
         })?;
+        self.notify_changed();
         if was_running {
             Ok(())
         } else {
@@ -224,6 +240,7 @@ impl LocalEngine {
         let now = EpochMillis(self.clock.now_ms());
         let record = service::new_execution(arn.clone(), workflow.to_owned(), input.map(str::to_owned), now);
         self.store.create(record)?;
+        self.notify_changed();
         Ok(arn)
     }
 
@@ -461,7 +478,11 @@ impl LocalEngine {
         match self.store.update(&arn, &mut |record| {
             result = service::answer_callback(record, callback_id, &operation_id, answer.clone(), now);
         }) {
-            Ok(()) => Ok(result?),
+            Ok(()) => {
+                result?;
+                self.notify_changed();
+                Ok(())
+            }
             Err(StoreError::NotFound(_)) => Err(CallbackApiError::NotFound(callback_id.to_owned()).into()),
             Err(e) => Err(e.into()),
         }

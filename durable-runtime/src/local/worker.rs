@@ -94,6 +94,7 @@ impl Worker {
                 () = &mut shutdown => break,
                 () = tokio::time::sleep(sleep) => {}
                 () = self.wake.notified() => {}
+                () = self.engine.changed() => {}
             }
         }
         self.drain().await;
@@ -148,7 +149,12 @@ impl Worker {
         let store = self.engine.store().clone();
         let mut report = TickReport::default();
         for arn in store.list()? {
-            if self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).contains(&arn) {
+            if self
+                .in_flight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(&arn)
+            {
                 report.running += 1;
                 continue;
             }
@@ -193,10 +199,18 @@ impl Worker {
             let started = match self.engine.functions().get(&invoke.function_name) {
                 Some(super::functions::Target::Durable(w)) => self
                     .engine
-                    .start_execution_at(invoke.execution_arn.clone(), durable_core::Workflow::name(&*w), invoke.input.as_deref())
+                    .start_execution_at(
+                        invoke.execution_arn.clone(),
+                        durable_core::Workflow::name(&*w),
+                        invoke.input.as_deref(),
+                    )
                     .map(|_| None),
                 Some(super::functions::Target::Plain(f)) => {
-                    let input = invoke.input.as_deref().and_then(|i| serde_json::from_str(i).ok()).unwrap_or_default();
+                    let input = invoke
+                        .input
+                        .as_deref()
+                        .and_then(|i| serde_json::from_str(i).ok())
+                        .unwrap_or_default();
                     Ok(Some(f(input).map(|v| Some(v.to_string()))))
                 }
                 None => Ok(Some(Err(ErrorObject::new(
@@ -225,11 +239,15 @@ impl Worker {
             let outcome = match child.status {
                 ExecutionStatus::Succeeded => Ok(child.result.clone()),
                 status => Err(child.error.clone().unwrap_or_else(|| {
-                    ErrorObject::new("InvokeError", format!("the invoked execution ended {}", status.as_str()))
+                    ErrorObject::new(
+                        "InvokeError",
+                        format!("the invoked execution ended {}", status.as_str()),
+                    )
                 })),
             };
             store.update(arn, &mut |r| {
-                r.awaiting_invokes.retain(|a| a.operation_id != invoke.operation_id);
+                r.awaiting_invokes
+                    .retain(|a| a.operation_id != invoke.operation_id);
                 service::complete_invoke(r, &invoke.operation_id, outcome.clone(), now);
             })?;
             changed = true;
@@ -238,8 +256,14 @@ impl Worker {
     }
 
     fn spawn_invocation(&self, arn: String, workflow: &str) -> Result<(), EngineError> {
-        let workflow = self.engine.workflow(workflow).ok_or_else(|| EngineError::UnknownWorkflow(workflow.to_owned()))?;
-        self.in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(arn.clone());
+        let workflow = self
+            .engine
+            .workflow(workflow)
+            .ok_or_else(|| EngineError::UnknownWorkflow(workflow.to_owned()))?;
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(arn.clone());
         let engine = self.engine.clone();
         let in_flight = self.in_flight.clone();
         let permits = self.permits.clone();
@@ -263,7 +287,11 @@ fn retry_time(record: &ExecutionRecord, retry_delay: Duration) -> Option<EpochMi
     if record.failed_invocations == 0 || record.status.is_terminal() {
         return None;
     }
-    let last = record.events.iter().rev().find(|e| e.event_type == "InvocationCompleted")?;
+    let last = record
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.event_type == "InvocationCompleted")?;
     let delay = i64::try_from(retry_delay.as_millis()).unwrap_or(0);
     Some(EpochMillis(last.event_timestamp.0 + delay))
 }
