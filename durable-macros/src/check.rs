@@ -57,3 +57,45 @@ pub(crate) fn step_args(cx: &Ctxt, args: &StepArgs) {
         }
     }
 }
+
+/// The generated workflow type must not clash with a type the signature names (the common
+/// case: `async fn order(ctx, order: Order)` would generate a second `Order`).
+/// Returns whether it clashes.
+pub(crate) fn workflow_type_name(cx: &Ctxt, sig: &syn::Signature, type_name: &str) -> bool {
+    struct Finder<'a> {
+        name: &'a str,
+        found: Option<syn::Ident>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_path_segment(&mut self, seg: &'ast syn::PathSegment) {
+            if self.found.is_none() && seg.ident == self.name {
+                self.found = Some(seg.ident.clone());
+            }
+            syn::visit::visit_path_segment(self, seg);
+        }
+    }
+    let mut finder = Finder {
+        name: type_name,
+        found: None,
+    };
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(pt) = input {
+            syn::visit::visit_type(&mut finder, &pt.ty);
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        syn::visit::visit_type(&mut finder, ty);
+    }
+    let clash = finder.found.is_some();
+    if let Some(ident) = finder.found {
+        cx.error_spanned_by(
+            &sig.ident,
+            format!(
+                "`#[durable_workflow]` generates a type `{type_name}` for this workflow, which clashes with the \
+                 type `{ident}` in its signature; rename the function (e.g. `process_{}`)",
+                sig.ident
+            ),
+        );
+    }
+    clash
+}

@@ -28,9 +28,17 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut workflow = Workflow::from_syn(&cx, item_fn, args);
     let ops = lint::lint_workflow(&cx, &mut workflow.original.block, workflow.ctx_ident.as_ref());
     check::duplicate_names(&cx, &ops);
+    let type_name = super::camel_case(&workflow.original.sig.ident.to_string());
+    let clash = check::workflow_type_name(&cx, &workflow.original.sig, &type_name);
     let section = operations_doc(&ops);
     workflow.original.attrs.push(syn::parse_quote!(#[doc = #section]));
-    let generated = generate(&workflow, &section);
+    let generated = if clash {
+        // A second type of that name would only add a confusing error.
+        let original = &workflow.original;
+        quote!(#original)
+    } else {
+        generate(&workflow, &section)
+    };
     let errors = cx.finish().map(syn::Error::into_compile_error);
     quote!(#generated #errors)
 }
