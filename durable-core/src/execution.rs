@@ -285,6 +285,18 @@ impl Execution {
         // Hook events: operations first started, and operations we finished, in batch order.
         let mut started = Vec::new();
         let mut ended = Vec::new();
+        // Operations the response carries replace whatever we would derive locally, so only
+        // the others are derived (the local service returns every operation it changed).
+        let returned: &[Operation] = response
+            .new_execution_state
+            .as_ref()
+            .map_or(&[], |p| p.operations.as_slice());
+        let returned_ids: Option<std::collections::HashSet<&str>> =
+            (returned.len() > 16).then(|| returned.iter().map(|o| o.id.as_str()).collect());
+        let is_returned = |id: &str| match &returned_ids {
+            Some(set) => set.contains(id),
+            None => returned.iter().any(|o| o.id == id),
+        };
         for u in sent {
             if !plugins.is_empty() && u.operation_type != OperationType::Execution {
                 match u.action {
@@ -294,7 +306,9 @@ impl Execution {
                     _ => {}
                 }
             }
-            apply_locally(&mut st.ops, u, now);
+            if !is_returned(&u.id) {
+                apply_locally(&mut st.ops, u, now);
+            }
         }
         let completed_execution = sent.iter().any(|u| u.operation_type == OperationType::Execution);
         match response.checkpoint_token {
@@ -309,7 +323,7 @@ impl Execution {
         }
         if let Some(page) = response.new_execution_state {
             for op in page.operations {
-                st.ops.insert(op.id.clone(), op);
+                upsert(&mut st.ops, op);
             }
         }
         st.acked_seq = st.acked_seq.max(last_seq);
@@ -329,7 +343,7 @@ impl Execution {
     pub fn merge(&self, operations: Vec<Operation>) {
         let mut st = self.lock();
         for op in operations {
-            st.ops.insert(op.id.clone(), op);
+            upsert(&mut st.ops, op);
         }
         wake_all(&mut st);
     }
@@ -380,19 +394,32 @@ fn none_if_empty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
 }
 
+/// Inserts or replaces the record of `op` (without allocating a key when it is known).
+fn upsert(ops: &mut HashMap<String, Operation>, op: Operation) {
+    match ops.get_mut(&op.id) {
+        Some(slot) => *slot = op,
+        None => {
+            ops.insert(op.id.clone(), op);
+        }
+    }
+}
+
 /// What the service will have recorded after `u`, for operations the response omits.
 fn apply_locally(ops: &mut HashMap<String, Operation>, u: &OperationUpdate, now: EpochMillis) {
     if u.operation_type == OperationType::Execution {
         return;
     }
-    let op = ops.entry(u.id.clone()).or_insert_with(|| {
+    if !ops.contains_key(&u.id) {
         let mut op = Operation::new(u.id.clone(), u.operation_type, OperationStatus::Started);
         op.parent_id = u.parent_id.clone();
         op.name = u.name.clone();
         op.sub_type = u.sub_type.clone();
         op.start_timestamp = Some(now);
-        op
-    });
+        ops.insert(u.id.clone(), op);
+    }
+    let Some(op) = ops.get_mut(&u.id) else {
+        return;
+    };
     match (u.operation_type, u.action) {
         (OperationType::Step, action) => {
             let d = op.step_details.get_or_insert_with(StepDetails::default);

@@ -35,6 +35,7 @@ pub mod id;
 pub mod invocation;
 pub mod limits;
 pub mod logger;
+pub mod manifest;
 pub mod plugin;
 pub mod retry;
 pub mod serdes;
@@ -52,6 +53,7 @@ pub use context::{
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
 pub use logger::{Level, LogRecord, LogSink, Logger};
+pub use manifest::{OperationSpec, WorkflowManifest};
 pub use plugin::{AttemptOutcome, InvocationEnd, InvocationStart, OperationInfo, Plugin};
 pub use retry::{Jitter, RetryDecision, RetryPolicy, RetryPresets, RetryStrategy, StepFailure};
 pub use serdes::{serdes_fn, JsonSerdes, Serdes, SerdesContext};

@@ -38,6 +38,10 @@ pub(crate) struct StepArgs {
     pub(crate) krate: Option<Spanned<syn::Path>>,
     pub(crate) retry: Option<Spanned<Retry>>,
     pub(crate) semantics: Option<Spanned<Semantics>>,
+    /// `retry_with = path::to::strategy_fn`: a fn returning a `RetryStrategy`.
+    pub(crate) retry_with: Option<Spanned<syn::Path>>,
+    /// `serdes = path::to::serdes_fn`: a fn returning a `Serdes` of the step's value.
+    pub(crate) serdes: Option<Spanned<syn::Path>>,
 }
 
 /// A step's retry option.
@@ -183,6 +187,20 @@ pub(crate) fn parse_step_args(cx: &Ctxt, tokens: TokenStream) -> StepArgs {
                     ),
                 );
             }
+        } else if meta.path.is_ident("retry_with") || meta.path.is_ident("serdes") {
+            let key = if meta.path.is_ident("serdes") {
+                "serdes"
+            } else {
+                "retry_with"
+            };
+            let path: syn::Path = meta.value()?.parse()?;
+            let span = span_of_path(&path);
+            let slot = if key == "serdes" {
+                &mut args.serdes
+            } else {
+                &mut args.retry_with
+            };
+            set_once(cx, slot, key, path, span);
         } else if meta.path.is_ident("semantics") {
             if let Some(lit) = lit_str_value(cx, &meta)? {
                 let semantics = match lit.value().as_str() {
@@ -209,7 +227,8 @@ pub(crate) fn parse_step_args(cx: &Ctxt, tokens: TokenStream) -> StepArgs {
                 cx,
                 &meta,
                 "#[step]",
-                "`name = \"..\"`, `retry = \"<preset>\"`, `retry(..)`, `semantics = \"..\"` and `crate = \"path\"`",
+                "`name = \"..\"`, `retry = \"<preset>\"`, `retry(..)`, `retry_with = strategy_fn`, \
+                 `semantics = \"..\"`, `serdes = serdes_fn` and `crate = \"path\"`",
             )?;
         }
         Ok(())

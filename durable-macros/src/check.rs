@@ -33,6 +33,13 @@ pub(crate) fn duplicate_names(cx: &Ctxt, ops: &[Operation]) {
 
 /// Cross-option checks of `#[step(..)]`.
 pub(crate) fn step_args(cx: &Ctxt, args: &StepArgs) {
+    if let (Some(_), Some(with)) = (&args.retry, &args.retry_with) {
+        cx.error_at(
+            with.span,
+            "`retry` and `retry_with` both set the retry strategy; keep one: `retry = \"<preset>\"`, \
+             `retry(..)`, or `retry_with = strategy_fn`",
+        );
+    }
     if let Some(retry) = &args.retry {
         if let Retry::Custom(custom) = &retry.value {
             if let (Some(initial), Some(max)) = (&custom.initial, &custom.max) {

@@ -31,6 +31,8 @@ pub(crate) struct Operation {
     pub(crate) scope: usize,
     /// The `if`/`match` arms it sits in, as `(branch site, arm)`.
     pub(crate) branches: Vec<(usize, usize)>,
+    /// Options chained on the call, as written (`.retry(..)`, `.timeout(..)`).
+    pub(crate) options: Vec<String>,
 }
 
 impl Operation {
@@ -477,6 +479,7 @@ impl Linter<'_> {
             in_loop: self.loops > 0,
             scope: self.scopes.last().copied().unwrap_or_default(),
             branches: self.branches.clone(),
+            options: Vec::new(),
         });
     }
 
@@ -590,6 +593,46 @@ impl Linter<'_> {
                     self.record("step", None, format!("`{name}` (`ctx.{method}()`)"));
                 }
                 visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("create_callback", 1)
+            | ("invoke", 3)
+            | ("map", 3)
+            | ("parallel", 2)
+            | ("wait_for_condition", 4)
+            | ("with_retry", 3)
+                if self.in_step == 0 =>
+            {
+                let kind = match method.as_str() {
+                    "create_callback" => "callback",
+                    "invoke" => "invoke",
+                    "map" => "map",
+                    "parallel" => "parallel",
+                    "wait_for_condition" => "wait for condition",
+                    _ => "retry block",
+                };
+                self.record_op(kind, &call.args);
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("all" | "all_settled" | "any" | "race", 2)
+                if self.in_step == 0 && self.is_ctx(&call.receiver) =>
+            {
+                self.record_op("combinator", &call.args);
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            (
+                "retry" | "semantics" | "serdes" | "timeout" | "heartbeat_timeout" | "max_concurrency"
+                | "completion" | "nesting" | "item_serdes" | "item_namer" | "tenant_id",
+                _,
+            ) if self.in_step == 0 => {
+                // An option chained on an operation: the operation is the first one recorded
+                // while visiting the receiver chain.
+                let first = self.ops.len();
+                visit_mut::visit_expr_method_call_mut(self, call);
+                if let Some(op) = self.ops.get_mut(first) {
+                    let args = &call.args;
+                    let text = quote::quote!(#args).to_string();
+                    op.options.push(format!(".{method}({text})"));
+                }
             }
             _ => visit_mut::visit_expr_method_call_mut(self, call),
         }

@@ -7,6 +7,10 @@
 
 pub use durable_core::*;
 
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod local;
 pub mod testing;
 
@@ -133,8 +137,8 @@ pub use durable_macros::step;
 #[doc(hidden)]
 pub mod __private {
     pub use durable_core::{
-        BoxFuture, DurableContext, DurableError, Jitter, RetryPolicy, RetryPresets, StepContext,
-        StepDefinition, StepReturn, StepSemantics, Workflow,
+        BoxFuture, DurableContext, DurableError, Jitter, OperationSpec, RetryPolicy, RetryPresets, RetryStrategy, Serdes, StepContext,
+        StepDefinition, StepReturn, StepSemantics, Workflow, WorkflowManifest,
     };
 }
 

@@ -104,6 +104,12 @@ impl<T, F> Step<T, F> {
         self.serdes = Some(Arc::new(serdes));
         self
     }
+
+    /// Serializes the result with a shared serdes.
+    pub fn serdes_arc(mut self, serdes: Arc<dyn Serdes<T>>) -> Self {
+        self.serdes = Some(serdes);
+        self
+    }
 }
 
 impl<T, E, F, Fut> IntoFuture for Step<T, F>

@@ -34,6 +34,16 @@ pub trait StepDefinition: Send + 'static {
         StepSemantics::default()
     }
 
+    /// A user-supplied retry strategy; takes precedence over [`StepDefinition::retry_policy`].
+    fn retry_strategy(&self) -> Option<std::sync::Arc<dyn crate::retry::RetryStrategy>> {
+        None
+    }
+
+    /// A serdes for the result instead of JSON.
+    fn serdes(&self) -> Option<std::sync::Arc<dyn crate::serdes::Serdes<Self::Value>>> {
+        None
+    }
+
     /// Runs the body once (one attempt).
     fn call(self, step: StepContext) -> BoxFuture<'static, Result<Self::Value, Self::Error>>;
 }
@@ -51,14 +61,22 @@ impl DurableContext {
         definition: S,
     ) -> Step<S::Value, impl FnOnce(StepContext) -> DefinitionBody<S> + Send + 'static> {
         let retry = definition.retry_policy();
+        let strategy = definition.retry_strategy();
+        let serdes = definition.serdes();
         let semantics = definition.semantics();
-        let step = self
+        let mut step = self
             .step(definition.name(), move |cx| definition.call(cx))
             .semantics(semantics);
-        match retry {
-            Some(policy) => step.retry(policy),
-            None => step,
+        if let Some(policy) = retry {
+            step = step.retry(policy);
         }
+        if let Some(strategy) = strategy {
+            step = step.retry_arc(strategy);
+        }
+        if let Some(serdes) = serdes {
+            step = step.serdes_arc(serdes);
+        }
+        step
     }
 }
 

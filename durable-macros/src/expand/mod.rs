@@ -1,5 +1,6 @@
 //! Expand phase: IR into tokens. No validation happens here.
 
+mod docs;
 pub(crate) mod step;
 pub(crate) mod workflow;
 

@@ -90,6 +90,24 @@ fn generate(step: &Step) -> TokenStream {
         Some(Semantics::AtLeastOnce) | None => quote!(#private::StepSemantics::AtLeastOncePerRetry),
     };
 
+    // `retry_with` / `serdes` name functions; calling them at run time keeps any type the user
+    // likes behind the `Arc<dyn ..>` the engine takes.
+    let strategy_fn = step.args.retry_with.as_ref().map(|p| {
+        let path = &p.value;
+        quote! {
+            fn retry_strategy(&self) -> ::core::option::Option<::std::sync::Arc<dyn #private::RetryStrategy>> {
+                ::core::option::Option::Some(::std::sync::Arc::new(#path()))
+            }
+        }
+    });
+    let serdes_fn = step.args.serdes.as_ref().map(|p| {
+        let path = &p.value;
+        quote! {
+            fn serdes(&self) -> ::core::option::Option<::std::sync::Arc<dyn #private::Serdes<Self::Value>>> {
+                ::core::option::Option::Some(::std::sync::Arc::new(#path()))
+            }
+        }
+    });
     let struct_doc = format!(
         "The step `{name}` with its arguments, returned by [`{ident}()`]. Run it with \
          `ctx.run({ident}(..)).await`; see `StepDefinition`."
@@ -142,6 +160,10 @@ fn generate(step: &Step) -> TokenStream {
             fn semantics(&self) -> #private::StepSemantics {
                 #semantics
             }
+
+            #strategy_fn
+
+            #serdes_fn
 
             fn call(
                 self,

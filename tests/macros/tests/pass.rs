@@ -236,3 +236,46 @@ fn escape_hatch_compiles_and_runs() {
     let result = block_on(TestRunner::new(WithEscapeHatch).run(&())).unwrap();
     assert!(result.output::<bool>().unwrap());
 }
+
+fn every_error_twice() -> impl durable_runtime::RetryStrategy {
+    |_: &durable_runtime::StepFailure<'_>, attempts: u32| {
+        if attempts < 2 {
+            durable_runtime::RetryDecision::retry(Duration::from_secs(3))
+        } else {
+            durable_runtime::RetryDecision::stop()
+        }
+    }
+}
+
+fn shouting() -> impl durable_runtime::Serdes<String> {
+    durable_runtime::serdes_fn(
+        |s: &String| serde_json::to_string(&s.to_uppercase()).map_err(|e| e.to_string()),
+        |d: Option<&str>| serde_json::from_str(d.unwrap_or("null")).map_err(|e| e.to_string()),
+    )
+}
+
+#[step(retry_with = every_error_twice, serdes = shouting)]
+async fn flaky_shout(word: String, step: StepContext) -> Result<String, String> {
+    if step.attempt == 1 {
+        return Err("first attempt fails".into());
+    }
+    Ok(word)
+}
+
+#[durable_workflow]
+async fn shout(ctx: DurableContext, word: String) -> Result<String, DurableError> {
+    ctx.run(flaky_shout(word)).await
+}
+
+#[test]
+fn user_strategy_and_serdes_apply_to_macro_steps() {
+    let result = block_on(TestRunner::new(Shout).run("hey")).unwrap();
+    assert_eq!(result.output::<String>().unwrap(), "HEY");
+    assert_eq!(result.invocations(), 2, "the user strategy retried once");
+    let failed = result.history().iter().find(|e| e.event_type == "StepFailed").unwrap();
+    let details = serde_json::to_value(failed).unwrap();
+    assert_eq!(details["StepFailedDetails"]["RetryDetails"]["NextAttemptDelaySeconds"], 3);
+    assert_eq!(Shout::MANIFEST.name, "shout");
+    assert_eq!(Shout::MANIFEST.operations.len(), 1);
+    assert_eq!(Shout::MANIFEST.operations[0].kind, "step");
+}
