@@ -81,7 +81,7 @@ pub(crate) fn mermaid(ops: &[Operation]) -> String {
                 if arm == open_arm {
                     link(&mut out, &prev, &node, None);
                 } else {
-                    ends.extend(prev.drain(..));
+                    ends.append(&mut prev);
                     link(
                         &mut out,
                         std::slice::from_ref(&decision),
@@ -94,7 +94,7 @@ pub(crate) fn mermaid(ops: &[Operation]) -> String {
             (site, previous) => {
                 if let Some((_, decision, _, mut ends)) = previous {
                     // The branch closed: everything that ended an arm, or skipped it, flows on.
-                    ends.extend(prev.drain(..));
+                    ends.append(&mut prev);
                     ends.push(decision);
                     prev = ends;
                 }
@@ -120,7 +120,7 @@ pub(crate) fn mermaid(ops: &[Operation]) -> String {
         prev = vec![node];
     }
     if let Some((_, decision, _, mut ends)) = open {
-        ends.extend(prev.drain(..));
+        ends.append(&mut prev);
         ends.push(decision);
         prev = ends;
     }
