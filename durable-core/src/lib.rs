@@ -46,9 +46,9 @@ pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
     BatchConfig, BatchItem, BatchResult, Branch, Callback, ChildContext, CompletionConfig, CompletionReason,
-    CreateCallback, DurableContext, Invoke, ItemStatus, Map, Name, Nesting, Parallel, PollingPolicy, Settled,
-    Step, StepContext, StepDefinition, StepReturn, StepSemantics, Wait, WaitDecision, WaitForCallback,
-    WaitForCondition, WaitStrategy,
+    CreateCallback, DurableContext, DurableFuture, Invoke, ItemStatus, Map, Name, Nesting, Parallel,
+    PollingPolicy, Saga, Settled, Step, StepContext, StepDefinition, StepReturn, StepSemantics, Wait,
+    WaitDecision, WaitForCallback, WaitForCondition, WaitStrategy,
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
