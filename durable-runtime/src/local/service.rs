@@ -12,7 +12,6 @@ use durable_core::wire::{
     WaitSucceededDetails,
 };
 use durable_core::{limits, CheckpointError};
-use std::collections::HashSet;
 
 /// A rejected checkpoint, as the service reports it (HTTP 400). A stale token classifies as
 /// retryable, like every SDK treats it.
@@ -58,6 +57,7 @@ pub(crate) fn new_execution(
         callbacks: Vec::new(),
         pending_invokes: Vec::new(),
         awaiting_invokes: Vec::new(),
+        index: Default::default(),
     };
     push_event(
         &mut record,
@@ -97,6 +97,7 @@ pub(crate) fn checkpoint(
             record.status.as_str()
         )));
     }
+    record.reindex();
     validate(record, updates)?;
     let mut completed = false;
     for u in updates {
@@ -111,14 +112,16 @@ pub(crate) fn checkpoint(
     Ok((token, take_dirty(record)))
 }
 
-/// The operations changed since the last response, in creation order.
+/// The operations changed since the last response, in creation order. Costs what changed,
+/// not the history's length.
 pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Operation> {
-    let dirty: HashSet<String> = record.dirty.drain(..).collect();
-    record
-        .operations
-        .iter()
-        .filter(|o| dirty.contains(&o.id))
-        .cloned()
+    let dirty = std::mem::take(&mut record.dirty);
+    record.reindex();
+    let mut at: Vec<usize> = dirty.iter().filter_map(|id| record.position(id)).collect();
+    at.sort_unstable();
+    at.dedup();
+    at.into_iter()
+        .filter_map(|i| record.operations.get(i).cloned())
         .collect()
 }
 
@@ -352,7 +355,8 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         record.operations.push(op);
     }
     mark_dirty(record, &u.id);
-    let record_arn = record.arn.clone();
+    // Only a new callback needs the ARN (for its id) while the operation is borrowed.
+    let record_arn = (u.operation_type == OperationType::Callback).then(|| record.arn.clone());
     let mut new_timer = None;
     let mut new_invoke = None;
     let Some(op) = record.operation_mut(&u.id) else {
@@ -495,7 +499,7 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
             })
         }
         (OperationType::Callback, A::Start) => {
-            let id = super::callback_id::mint(&record_arn, &u.id);
+            let id = super::callback_id::mint(record_arn.as_deref().unwrap_or_default(), &u.id);
             op.callback_details = Some(durable_core::wire::CallbackDetails {
                 callback_id: Some(id.clone()),
                 result: None,

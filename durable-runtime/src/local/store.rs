@@ -4,6 +4,7 @@
 use durable_core::wire::{EpochMillis, ErrorObject, Event, Operation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 /// Status of a whole execution (`GetDurableExecution`).
@@ -82,6 +83,76 @@ pub struct ExecutionRecord {
     /// Chained invokes whose target execution is running (worker mode).
     #[serde(default)]
     pub awaiting_invokes: Vec<PendingInvoke>,
+    /// Positions of `operations` by id: a cache, never serialized or compared.
+    #[serde(skip)]
+    pub(crate) index: OpIndex,
+}
+
+/// Positions of an [`ExecutionRecord`]'s operations by id, so lookups do not scan the whole
+/// history (which made every checkpoint linear in history length, and a run quadratic).
+///
+/// It covers the first `len` operations; it is only a cache: a lookup verifies the id it
+/// finds, scans the operations added since the index was last extended, and falls back to
+/// a full scan if the indexed prefix no longer matches (code that rewrites `operations`
+/// directly). Keys are a 64-bit hash of the id; a collision costs a scan, never a wrong
+/// answer. Cloning it is a flat copy (keys and values are integers).
+#[derive(Clone, Default)]
+pub(crate) struct OpIndex {
+    /// Hash of an id → position of the first operation with that hash.
+    positions: HashMap<u64, usize, BuildHasherDefault<KeyHasher>>,
+    /// How many leading operations are indexed.
+    len: usize,
+    /// Hash of the id of operation `len - 1` when indexed: detects a rewritten prefix.
+    last: u64,
+}
+
+impl std::fmt::Debug for OpIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OpIndex({})", self.len)
+    }
+}
+
+impl PartialEq for OpIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// FNV-1a over the id's bytes.
+fn id_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Spreads an already hashed `u64` key over the table (Fibonacci multiply).
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+impl OpIndex {
+    /// How many leading operations of `operations` this index describes (0 if stale).
+    fn covered(&self, operations: &[Operation]) -> usize {
+        match self.len.checked_sub(1).map(|i| operations.get(i)) {
+            Some(Some(op)) if id_key(&op.id) == self.last => self.len,
+            _ => 0,
+        }
+    }
 }
 
 /// A chained invoke the service still has to run.
@@ -125,12 +196,51 @@ impl CallbackTimer {
 impl ExecutionRecord {
     /// The operation with wire id `id`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.operations.iter().find(|o| o.id == id)
+        self.position(id).and_then(|i| self.operations.get(i))
     }
 
     /// Mutable access to the operation with wire id `id`.
     pub fn operation_mut(&mut self, id: &str) -> Option<&mut Operation> {
-        self.operations.iter_mut().find(|o| o.id == id)
+        self.reindex();
+        self.position(id).and_then(|i| self.operations.get_mut(i))
+    }
+
+    /// The position in `operations` of the (first) operation with wire id `id`.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        let ops = &self.operations;
+        let covered = self.index.covered(ops);
+        if covered > 0 {
+            match self.index.positions.get(&id_key(id)) {
+                Some(&i) if ops.get(i).is_some_and(|o| o.id == id) => return Some(i),
+                // A hash collision: answer by scanning.
+                Some(_) => return ops.iter().position(|o| o.id == id),
+                None => {}
+            }
+        }
+        // Not among the indexed operations: scan the ones added since.
+        ops.get(covered..)?
+            .iter()
+            .position(|o| o.id == id)
+            .map(|i| i + covered)
+    }
+
+    /// Extends the id index over operations added since it was last extended (rebuilding it
+    /// if `operations` was rewritten).
+    pub(crate) fn reindex(&mut self) {
+        let covered = self.index.covered(&self.operations);
+        if covered == 0 {
+            self.index.positions.clear();
+        }
+        if covered == self.operations.len() {
+            self.index.len = covered;
+            return;
+        }
+        for (i, op) in self.operations.iter().enumerate().skip(covered) {
+            let key = id_key(&op.id);
+            self.index.positions.entry(key).or_insert(i);
+            self.index.last = key;
+        }
+        self.index.len = self.operations.len();
     }
 }
 
@@ -215,5 +325,54 @@ impl Store for MemoryStore {
 
     fn list(&self) -> Result<Vec<String>, StoreError> {
         Ok(self.lock().order.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use durable_core::wire::{OperationStatus, OperationType};
+
+    fn record_with(ids: &[&str]) -> ExecutionRecord {
+        let mut r =
+            crate::local::service::new_execution("arn/exec".into(), "wf".into(), None, EpochMillis(0));
+        for id in ids {
+            r.operations.push(Operation::new(
+                (*id).to_owned(),
+                OperationType::Step,
+                OperationStatus::Started,
+            ));
+        }
+        r
+    }
+
+    #[test]
+    fn the_id_index_follows_appends_rewrites_and_clones() {
+        let mut r = record_with(&["a", "b", "c"]);
+        assert_eq!(r.position("b"), Some(2)); // no index yet: a scan
+        r.reindex();
+        assert_eq!(r.position("c"), Some(3));
+        assert_eq!(r.position("zz"), None);
+        // Appended after indexing: found by scanning the tail.
+        r.operations
+            .push(Operation::new("d", OperationType::Wait, OperationStatus::Started));
+        assert_eq!(
+            r.operation("d").map(|o| o.operation_type),
+            Some(OperationType::Wait)
+        );
+        assert!(r.operation_mut("d").is_some());
+        // Rewritten behind the index's back: detected, rebuilt.
+        r.operations.truncate(1);
+        r.operations
+            .push(Operation::new("x", OperationType::Step, OperationStatus::Started));
+        assert_eq!(r.position("b"), None);
+        assert_eq!(r.position("x"), Some(1));
+        r.reindex();
+        assert_eq!(r.position("x"), Some(1));
+        assert_eq!(r.position("a"), None);
+        // Clones keep a working index and compare equal regardless of it.
+        let copy = r.clone();
+        assert_eq!(copy.position("x"), Some(1));
+        assert_eq!(copy, record_with(&["x"]));
     }
 }

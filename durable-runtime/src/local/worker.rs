@@ -11,7 +11,7 @@
 use super::service;
 use super::store::ExecutionRecord;
 use super::{EngineError, ExecutionStatus, LocalEngine};
-use durable_core::wire::{EpochMillis, ErrorObject};
+use durable_core::wire::{EpochMillis, ErrorObject, EventDetails};
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -164,6 +164,14 @@ impl Worker {
             }
             report.running += 1;
             let now = EpochMillis(self.engine.clock().now_ms());
+            // An invocation is open that this worker did not start: the process that ran it
+            // died (`kill -9`, power cut) before recording its end. Without this the execution
+            // would wait forever for an invocation that no longer exists.
+            let orphaned = record.token.is_some() && self.close_orphaned_invocation(&arn, now)?;
+            if orphaned {
+                record = store.get(&arn)?;
+                report.progressed = true;
+            }
             if service::next_timer(&record).is_some_and(|t| t <= now) {
                 store.update(&arn, &mut |r| {
                     service::fire_timers(r, now);
@@ -179,7 +187,7 @@ impl Worker {
             for t in [service::next_timer(&record), retry_at].into_iter().flatten() {
                 report.next_timer = Some(report.next_timer.map_or(t, |n: EpochMillis| n.min(t)));
             }
-            if needs_invocation(&record, now, self.options.retry_delay) {
+            if orphaned || needs_invocation(&record, now, self.options.retry_delay) {
                 self.spawn_invocation(arn, &record.workflow)?;
                 report.invoked += 1;
             }
@@ -187,12 +195,41 @@ impl Worker {
         Ok(report)
     }
 
+    /// Records the end of an invocation a dead process left open (one `InvocationCompleted`
+    /// with a `Runtime.WorkerLost` error, so every invocation has exactly one), and returns
+    /// whether there was one. The loss is not held against the execution (it does not count
+    /// towards [`EngineOptions::max_invocation_retries`](super::EngineOptions)): the worker
+    /// died, not the function; it is invoked again at once (also by a later worker, should this
+    /// one die before: see `last_invocation_lost`). Only one worker may run
+    /// on a store (the CLI makes sure of it), so an open invocation that is not in flight here
+    /// belongs to a dead one.
+    fn close_orphaned_invocation(&self, arn: &str, now: EpochMillis) -> Result<bool, EngineError> {
+        let mut closed = false;
+        self.engine.store().update(arn, &mut |r| {
+            closed = r.token.is_some() && !r.status.is_terminal();
+            if !closed {
+                return;
+            }
+            // When it started is not recorded: its last event is the latest time known alive.
+            let start = r.events.last().map_or(r.start, |e| e.event_timestamp).min(now);
+            let error = ErrorObject::new(
+                WORKER_LOST,
+                "the worker running this invocation stopped before the invocation ended",
+            );
+            let request_id = format!("{:032x}", fastrand::u128(..));
+            service::invocation_completed(r, start, now, request_id, Some(error));
+        })?;
+        Ok(closed)
+    }
+
     /// Starts the targets of new chained invokes and records the outcomes of finished ones;
     /// returns whether anything changed.
     fn advance_invokes(&self, arn: &str) -> Result<bool, EngineError> {
         let store = self.engine.store();
-        let mut pending = Vec::new();
-        store.update(arn, &mut |r| pending = std::mem::take(&mut r.pending_invokes))?;
+        // A pending invoke leaves `pending_invokes` in the same write that records where it
+        // went (awaiting its target, or completed), never before: a worker killed in between
+        // finds it still pending, and starting a durable target again is idempotent.
+        let pending = store.get(arn)?.pending_invokes;
         let mut changed = !pending.is_empty();
         let now = EpochMillis(self.engine.clock().now_ms());
         for invoke in pending {
@@ -218,14 +255,25 @@ impl Worker {
                     format!("Function not found: {}", invoke.function_name),
                 )))),
             };
+            let take = |r: &mut ExecutionRecord| {
+                let before = r.pending_invokes.len();
+                r.pending_invokes
+                    .retain(|p| p.operation_id != invoke.operation_id);
+                r.pending_invokes.len() != before
+            };
             match started {
                 Ok(Some(outcome)) => store.update(arn, &mut |r| {
-                    service::complete_invoke(r, &invoke.operation_id, outcome.clone(), now);
+                    if take(r) {
+                        service::complete_invoke(r, &invoke.operation_id, outcome.clone(), now);
+                    }
                 })?,
-                Ok(None) => store.update(arn, &mut |r| r.awaiting_invokes.push(invoke.clone()))?,
                 // The target exists already: a restart after a crash between the two writes.
-                Err(EngineError::Store(super::StoreError::AlreadyExists(_))) => {
-                    store.update(arn, &mut |r| r.awaiting_invokes.push(invoke.clone()))?;
+                Ok(None) | Err(EngineError::Store(super::StoreError::AlreadyExists(_))) => {
+                    store.update(arn, &mut |r| {
+                        if take(r) {
+                            r.awaiting_invokes.push(invoke.clone());
+                        }
+                    })?;
                 }
                 Err(e) => return Err(e),
             }
@@ -296,12 +344,36 @@ fn retry_time(record: &ExecutionRecord, retry_delay: Duration) -> Option<EpochMi
     Some(EpochMillis(last.event_timestamp.0 + delay))
 }
 
+/// The `error_type` of the `InvocationCompleted` a worker records for an invocation left open
+/// by a dead worker.
+const WORKER_LOST: &str = "Runtime.WorkerLost";
+
+/// Whether the last invocation was lost with its worker and has not been retried yet (the
+/// worker may die again between recording the loss and starting the retry: the history, not
+/// the worker's memory, says a retry is due).
+fn last_invocation_lost(record: &ExecutionRecord) -> bool {
+    record.token.is_none()
+        && record
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.event_type == "InvocationCompleted")
+            .is_some_and(|e| match &e.details {
+                EventDetails::InvocationCompleted(d) => d
+                    .error
+                    .as_ref()
+                    .and_then(|e| e.payload.as_ref())
+                    .is_some_and(|p| p.error_type.as_deref() == Some(WORKER_LOST)),
+                _ => false,
+            })
+}
+
 /// Whether a running execution has something to react to.
 fn needs_invocation(record: &ExecutionRecord, now: EpochMillis, retry_delay: Duration) -> bool {
     if record.status.is_terminal() {
         return false;
     }
-    if record.invocations == 0 || !record.dirty.is_empty() {
+    if record.invocations == 0 || !record.dirty.is_empty() || last_invocation_lost(record) {
         return true;
     }
     // Retry a crashed invocation after a delay, measured from its InvocationCompleted.

@@ -50,6 +50,9 @@ pub struct Observed {
     /// top-level keys are the record's fields; a string element is treated as a raw log line
     /// (parsed if it is a JSON object, otherwise exposed as `{"message": line}`).
     pub logs: Vec<Value>,
+    /// Documented deviations of the system under test that the backend repaired before
+    /// matching (emulator backend only, e.g. `D1 (...)`); a pass names them in its detail.
+    pub deviations: Vec<String>,
 }
 
 /// The result of asking a backend to run a requirement.

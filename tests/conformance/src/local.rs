@@ -82,6 +82,7 @@ impl Responder for ActionResponder {
 pub fn backend_for(name: &str) -> Option<Box<dyn Backend>> {
     match name {
         "local" => Some(Box::new(LocalBackend::new(crate::handlers::registry()))),
+        "emulator" => Some(Box::new(crate::emulator::EmulatorBackend::new())),
         _ => None,
     }
 }
@@ -165,6 +166,7 @@ impl Backend for LocalBackend {
             error: record.error.as_ref().and_then(|e| serde_json::to_value(e).ok()),
             history,
             logs,
+            deviations: Vec::new(),
         }))
     }
 }

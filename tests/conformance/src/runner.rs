@@ -103,7 +103,14 @@ pub fn run_requirement(req: &Requirement, backend: &dyn Backend) -> Verdict {
             let mut ctx = spec.placeholders.clone();
             let errors = matcher::evaluate(req, &observed, &mut ctx);
             if errors.is_empty() {
-                (Status::Passed, req.description.clone(), errors)
+                let mut detail = req.description.clone();
+                if !observed.deviations.is_empty() {
+                    detail.push_str(&format!(
+                        " [tolerated emulator deviations: {}]",
+                        observed.deviations.join(", ")
+                    ));
+                }
+                (Status::Passed, detail, errors)
             } else {
                 let mut detail = errors[0].clone();
                 if errors.len() > 1 {

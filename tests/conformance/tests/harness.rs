@@ -79,6 +79,7 @@ fn greeting_execution(input: &str) -> Observed {
             ),
         ],
         logs: Vec::new(),
+        deviations: Vec::new(),
     }
 }
 
@@ -334,6 +335,7 @@ fn async_callback_requirement_passes_with_a_faithful_backend() {
                 ),
             ],
             logs: Vec::new(),
+            deviations: Vec::new(),
         })
     });
     assert_eq!(verdict.status, Status::Passed, "{verdict:?}");
@@ -438,7 +440,7 @@ fn cli_reports_and_exit_codes() {
     let (code, _, err) = cli_run(&["--backend", "cloud"]);
     assert_eq!(
         (code, err.as_str()),
-        (2, "error: unknown backend 'cloud'; available backends: local\n")
+        (2, "error: unknown backend 'cloud'; available backends: local, emulator\n")
     );
 
     let (mut out, mut err) = (Vec::new(), Vec::new());

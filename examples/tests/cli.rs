@@ -1,0 +1,320 @@
+//! The `durable` CLI, through the real binary: every command, its output and its exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_durable");
+
+fn temp_db(tag: &str) -> (PathBuf, PathBuf) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("durable-cli-{tag}-{}-{nanos:x}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    (dir.join("test.db"), dir)
+}
+
+fn durable(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the exit code and, for failures, one `durable: ...` line on stderr containing `text`.
+#[track_caller]
+fn expect(o: &Output, code: i32, text: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        out(o),
+        err(o)
+    );
+    if code != 0 {
+        let e = err(o);
+        assert!(e.starts_with("durable: ") && e.contains(text), "stderr: {e}");
+        assert_eq!(e.trim_end().lines().count(), 1, "stderr: {e}");
+    }
+}
+
+/// A `durable worker` child process, killed when dropped (also when a test fails).
+struct WorkerProcess(Child);
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn worker(db: &Path) -> WorkerProcess {
+    WorkerProcess(
+        Command::new(BIN)
+            .arg("--db")
+            .arg(db)
+            .arg("worker")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn start_wait_list_show_history() {
+    let (db, dir) = temp_db("run");
+    let o = durable(&db, &["start", "onboarding", "--input", "\"Ada\"", "--wait"]);
+    expect(&o, 0, "");
+    let stdout = out(&o);
+    let mut lines = stdout.lines();
+    let arn = lines.next().unwrap().to_owned();
+    assert!(arn.starts_with("arn:aws:lambda:local:"), "{stdout}");
+    assert_eq!(
+        lines.next(),
+        Some(r#"{"account":"acct-ada","checks":["email ok","phone ok"],"greeting":"Welcome, Ada!"}"#)
+    );
+    // Progress lines, as events appeared.
+    let progress = err(&o);
+    for text in [
+        "ExecutionStarted",
+        "WaitStarted",
+        "WaitSucceeded",
+        "ExecutionSucceeded",
+        "SUCCEEDED",
+    ] {
+        assert!(progress.contains(text), "{progress}");
+    }
+
+    let o = durable(&db, &["list"]);
+    expect(&o, 0, "");
+    let table = out(&o);
+    assert!(table.starts_with("STATUS"), "{table}");
+    assert!(
+        table.lines().nth(1).unwrap().starts_with("SUCCEEDED  onboarding"),
+        "{table}"
+    );
+    assert!(table.contains(&arn));
+    expect(&durable(&db, &["list", "--status", "running"]), 0, "");
+    assert_eq!(
+        out(&durable(&db, &["list", "--status", "running"]))
+            .lines()
+            .count(),
+        1
+    );
+    assert_eq!(
+        out(&durable(&db, &["list", "--workflow", "nope"]))
+            .lines()
+            .count(),
+        1
+    );
+    // Usage errors are clap's (several lines, with the valid values).
+    let o = durable(&db, &["list", "--status", "sleeping"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("possible values"), "{}", err(&o));
+
+    // By the full ARN, the execution id, or a prefix of the id.
+    let id = arn.rsplit('/').next().unwrap();
+    for given in [arn.as_str(), id, &id[..10]] {
+        let o = durable(&db, &["show", given]);
+        expect(&o, 0, "");
+        let text = out(&o);
+        assert!(text.contains("status       SUCCEEDED"), "{text}");
+        assert!(text.contains("result       {\"account\""), "{text}");
+        assert!(
+            text.contains("WaitSucceeded") && text.contains("cool-off"),
+            "{text}"
+        );
+    }
+
+    let o = durable(&db, &["history", id, "--json"]);
+    expect(&o, 0, "");
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(events[0]["EventType"], "ExecutionStarted");
+    assert_eq!(events.last().unwrap()["EventType"], "ExecutionSucceeded");
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["EventId"], i + 1);
+    }
+    let o = durable(&db, &["history", id]);
+    expect(&o, 0, "");
+    assert_eq!(out(&o).lines().count(), events.len());
+
+    // Not found, bad input.
+    expect(&durable(&db, &["show", "0000000000"]), 3, "no execution");
+    expect(
+        &durable(&db, &["show", "not an id"]),
+        2,
+        "not an execution ARN or id",
+    );
+    expect(&durable(&db, &["start", "nope"]), 3, "no workflow named `nope`");
+    expect(
+        &durable(&db, &["start", "onboarding", "--input", "{oops"]),
+        2,
+        "not valid JSON",
+    );
+    expect(&durable(&db, &["stop", id]), 4, "not running");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn callbacks_stop_and_errors() {
+    let (db, dir) = temp_db("callbacks");
+    let log = dir.join("effects.log");
+    let input = serde_json::json!({ "log": log }).to_string();
+    let o = durable(&db, &["start", "crash-mix", "--input", &input]);
+    expect(&o, 0, "");
+    let arn = out(&o).trim().to_owned();
+    let o = durable(&db, &["start", "crash-mix", "--input", &input]);
+    let other = out(&o).trim().to_owned();
+
+    let w = worker(&db);
+    // A second worker on the same database is refused.
+    std::thread::sleep(Duration::from_millis(300));
+    expect(&durable(&db, &["worker"]), 4, "another worker");
+
+    // Wait for the callback to open; `show` prints the command that answers it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id = loop {
+        let text = out(&durable(&db, &["show", &arn]));
+        if let Some(line) = text.lines().find(|l| l.contains("callback succeed")) {
+            break line
+                .split_whitespace()
+                .skip_while(|w| *w != "succeed")
+                .nth(1)
+                .unwrap()
+                .to_owned();
+        }
+        assert!(Instant::now() < deadline, "no open callback:\n{text}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    expect(
+        &durable(&db, &["callback", "succeed", &id, "--result", "{oops"]),
+        2,
+        "not valid JSON",
+    );
+    expect(
+        &durable(&db, &["callback", "succeed", "bogus-id"]),
+        3,
+        "unknown callback",
+    );
+    expect(&durable(&db, &["callback", "heartbeat", &id]), 0, "");
+    expect(
+        &durable(&db, &["callback", "succeed", &id, "--result", "\"yes\""]),
+        0,
+        "",
+    );
+    expect(
+        &durable(&db, &["callback", "succeed", &id, "--result", "\"again\""]),
+        4,
+        "already",
+    );
+    expect(
+        &durable(
+            &db,
+            &["callback", "fail", &id, "--error-type", "Nope", "--message", "no"],
+        ),
+        4,
+        "already",
+    );
+
+    // Stop the other one.
+    expect(&durable(&db, &["stop", &other]), 0, "");
+    expect(&durable(&db, &["stop", &other]), 4, "not running");
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = out(&durable(&db, &["show", &arn]));
+        if text.contains("status       SUCCEEDED") {
+            assert!(text.contains("\"approval\":\"yes\""), "{text}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "not finished:\n{text}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let text = out(&durable(&db, &["list", "--status", "stopped"]));
+    assert!(text.contains(&other), "{text}");
+    drop(w);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn missing_database_and_usage() {
+    let (db, dir) = temp_db("missing");
+    expect(&durable(&db, &["list"]), 3, "no database");
+    assert!(!db.exists(), "list created the database");
+    let o = durable(&db, &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = durable(&db, &["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(out(&o).contains("Exit codes"));
+    // DURABLE_DB names the database.
+    let o = Command::new(BIN)
+        .args(["start", "onboarding", "--input", "\"Env\""])
+        .env("DURABLE_DB", &db)
+        .output()
+        .unwrap();
+    expect(&o, 0, "");
+    assert!(db.exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM stop a worker gracefully: exit 0, nothing lost, and the next
+/// worker finishes the work.
+#[cfg(unix)]
+#[test]
+fn worker_shuts_down_gracefully() {
+    let (db, dir) = temp_db("shutdown");
+    let o = durable(&db, &["start", "onboarding", "--input", "\"Grace\""]);
+    let arn = out(&o).trim().to_owned();
+    for signal in ["-INT", "-TERM"] {
+        let w = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .arg("worker")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+        let sent = Command::new("kill")
+            .arg(signal)
+            .arg(w.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let o = w.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert!(err(&o).contains("durable worker: stopped"), "{}", err(&o));
+        let mut claim = db.as_os_str().to_owned();
+        claim.push("-worker");
+        assert!(!Path::new(&claim).exists(), "the worker left its claim behind");
+    }
+    // The execution was mid-wait; a new worker finishes it.
+    let w = worker(&db);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !out(&durable(&db, &["show", &arn])).contains("status       SUCCEEDED") {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            out(&durable(&db, &["show", &arn]))
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(w);
+    let _ = std::fs::remove_dir_all(dir);
+}

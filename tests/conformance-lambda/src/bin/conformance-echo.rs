@@ -1,0 +1,5 @@
+//! The `conformance-echo` Lambda function.
+#[tokio::main]
+async fn main() -> Result<(), durable_runtime::lambda::Error> {
+    durable_conformance_lambda::serve("conformance-echo").await
+}
