@@ -6,6 +6,7 @@ pub mod batching;
 pub mod booking;
 pub mod dataset;
 pub mod external_api;
+pub mod guide;
 pub mod order;
 pub mod parallel;
 pub mod pipeline;

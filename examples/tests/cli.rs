@@ -153,6 +153,16 @@ fn start_wait_list_show_history() {
     expect(&o, 0, "");
     assert_eq!(out(&o).lines().count(), events.len());
 
+    // An execution that fails: `onboarding` takes a string, so this input fails it.
+    let o = durable(&db, &["start", "onboarding", "--input", "42", "--wait"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("FAILED") && err(&o).contains("error: "),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(out(&o).lines().count(), 1, "only the ARN on stdout: {}", out(&o));
+
     // Not found, bad input.
     expect(&durable(&db, &["show", "0000000000"]), 3, "no execution");
     expect(

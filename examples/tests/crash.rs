@@ -320,6 +320,18 @@ fn survives_sigkill_at_random_points() {
         }
     }
 
+    // No worker reported an error (refused to start, a store failure, a failed invocation).
+    let log = std::fs::read_to_string(&worker_log).unwrap();
+    for line in log.lines() {
+        if line.starts_with("durable: ") || line.contains(" failed: ") {
+            violations.push(format!("worker: {line}"));
+        }
+    }
+    let worker_starts = log
+        .lines()
+        .filter(|l| l.contains("durable worker: running"))
+        .count();
+
     // At most once per attempt, from the side-effect file.
     let text = std::fs::read_to_string(&effects).unwrap();
     let mut runs: HashMap<(String, String, u32), usize> = HashMap::new();
@@ -403,7 +415,9 @@ fn survives_sigkill_at_random_points() {
     }
 
     eprintln!(
-        "crash test: {kills} kill points in {:.1}s, {} executions (half started by chained invokes), {} invocations ({} cut short by a kill), {} history events, \
+        "crash test: {kills} kill points in {:.1}s ({worker_starts} workers got to run), \
+         {} executions (half started by chained invokes), {} invocations ({} cut short by a kill), \
+         {} history events, \
          {} step results snapshotted, {} callbacks answered, {} side-effect runs ({} retried attempts, \
          {} at-least-once re-runs), {:.1}s in all",
         killing.as_secs_f64(),

@@ -379,3 +379,93 @@ fn needs_invocation(record: &ExecutionRecord, now: EpochMillis, retry_delay: Dur
     // Retry a crashed invocation after a delay, measured from its InvocationCompleted.
     retry_time(record, retry_delay).is_some_and(|t| t <= now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::{EngineOptions, MemoryStore, VirtualClock};
+    use durable_core::{workflow_fn, DurableContext, DurableError};
+
+    fn engine() -> Arc<LocalEngine> {
+        let engine = LocalEngine::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(VirtualClock::new()),
+            EngineOptions::default(),
+        );
+        engine.register_workflow(workflow_fn(
+            "two-steps",
+            |ctx: DurableContext, _: ()| async move {
+                let a: u32 = ctx.step("a", |_| async { Ok::<_, DurableError>(1) }).await?;
+                let b: u32 = ctx.step("b", |_| async { Ok::<_, DurableError>(2) }).await?;
+                Ok(a + b)
+            },
+        ));
+        Arc::new(engine)
+    }
+
+    fn lost(record: &ExecutionRecord) -> usize {
+        record
+            .events
+            .iter()
+            .filter(|e| matches!(&e.details, EventDetails::InvocationCompleted(d) if d.error.is_some()))
+            .count()
+    }
+
+    /// A worker killed after opening an invocation (as `invoke` records it) leaves it open:
+    /// the next worker closes it and invokes again.
+    #[tokio::test]
+    async fn an_invocation_left_open_by_a_dead_worker_is_closed_and_retried() {
+        let engine = engine();
+        let arn = engine.start_execution("two-steps", None).unwrap();
+        engine
+            .store()
+            .update(&arn, &mut |r| {
+                r.invocations += 1;
+                service::rotate_token(r);
+                r.dirty.clear();
+            })
+            .unwrap();
+        Worker::new(engine.clone(), WorkerOptions::default())
+            .run_until_idle()
+            .await
+            .unwrap();
+        let record = engine.store().get(&arn).unwrap();
+        assert_eq!(record.status, ExecutionStatus::Succeeded, "{:?}", record.error);
+        assert_eq!(record.invocations, 2);
+        assert_eq!(lost(&record), 1);
+        let completed = record
+            .events
+            .iter()
+            .filter(|e| e.event_type == "InvocationCompleted")
+            .count();
+        assert_eq!(completed, 2);
+    }
+
+    /// Killed again between recording the loss and starting the retry: the history says a
+    /// retry is due.
+    #[tokio::test]
+    async fn a_recorded_loss_is_retried_by_the_next_worker() {
+        let engine = engine();
+        let arn = engine.start_execution("two-steps", None).unwrap();
+        engine
+            .store()
+            .update(&arn, &mut |r| {
+                r.invocations += 1;
+                service::rotate_token(r);
+                r.dirty.clear();
+            })
+            .unwrap();
+        let worker = Worker::new(engine.clone(), WorkerOptions::default());
+        assert!(worker
+            .close_orphaned_invocation(&arn, EpochMillis(engine.clock().now_ms()))
+            .unwrap());
+        assert!(last_invocation_lost(&engine.store().get(&arn).unwrap()));
+        Worker::new(engine.clone(), WorkerOptions::default())
+            .run_until_idle()
+            .await
+            .unwrap();
+        let record = engine.store().get(&arn).unwrap();
+        assert_eq!(record.status, ExecutionStatus::Succeeded, "{:?}", record.error);
+        assert_eq!((record.invocations, lost(&record)), (2, 1));
+    }
+}

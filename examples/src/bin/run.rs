@@ -12,6 +12,9 @@
 //! Durations are shortened through each example's input (a 2 s "24 hours", 1 s pauses), and
 //! callbacks are answered automatically about a second after they open, so every example
 //! finishes within a few seconds. `--input JSON` replaces the example's input.
+//!
+//! The binary runs its own worker on the database: do not point it at a database a
+//! `durable worker` is serving at the same time.
 
 use durable_examples::{
     approval, batching, booking, dataset, external_api, order, parallel, pipeline, reminder, step_functions,

@@ -66,10 +66,15 @@ pub enum RunOutcome {
 }
 
 /// A system under test that can run conformance requirements.
-pub trait Backend {
+pub trait Backend: Sync {
     /// Short name used in reports (e.g. `local`).
     fn name(&self) -> &str;
 
     /// Runs one requirement. `Err` means the backend itself failed (reported as `FAILED`).
     fn run(&self, spec: &RunSpec) -> Result<RunOutcome, String>;
+
+    /// How many requirements may run at once on this backend (default 1).
+    fn parallelism(&self) -> usize {
+        1
+    }
 }

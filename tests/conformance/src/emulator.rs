@@ -424,26 +424,50 @@ impl Backend for EmulatorBackend {
                 .unwrap_or("no handler is registered for this requirement");
             return Ok(RunOutcome::NotImplemented(reason.to_owned()));
         }
-        let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
-        let healthy = match guard.as_mut() {
-            Some(s) => s.dex.alive() && s.watch.alive() && !watch_wedged(&s.watch.log),
-            None => false,
+        // Only starting (or restarting) the servers is exclusive; requirements then run
+        // concurrently against them, each with an execution of its own.
+        let view = {
+            let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+            let healthy = match guard.as_mut() {
+                Some(s) => s.dex.alive() && s.watch.alive() && !watch_wedged(&s.watch.log),
+                None => false,
+            };
+            if !healthy {
+                *guard = None; // kills what is left before starting afresh
+                *guard = Some(self.start()?);
+            }
+            let session = guard.as_ref().ok_or("the emulator did not start")?;
+            SessionView {
+                dex_port: session.dex_port,
+                out_dir: session.out_dir.clone(),
+                dex_log: session.dex.log.clone(),
+                watch_log: session.watch.log.clone(),
+            }
         };
-        if !healthy {
-            *guard = None; // kills what is left before starting afresh
-            *guard = Some(self.start()?);
-        }
-        let session = guard.as_ref().ok_or("the emulator did not start")?;
-        let result = self.run_on(session, spec);
+        let result = self.run_on(&view, spec);
         if let Err(e) = &result {
             return Err(format!(
                 "{e}\n--- dex-local-runner log (tail):\n{}\n--- cargo lambda watch log (tail):\n{}",
-                tail(&session.dex.log),
-                tail(&session.watch.log)
+                tail(&view.dex_log),
+                tail(&view.watch_log)
             ));
         }
         result
     }
+
+    fn parallelism(&self) -> usize {
+        // Runs spend most of their time in real-time waits and callback delays, not in the
+        // function, so several at once cut the wall time without contending much.
+        6
+    }
+}
+
+/// What a run needs of the session, copied out so runs need no lock.
+struct SessionView {
+    dex_port: u16,
+    out_dir: PathBuf,
+    dex_log: PathBuf,
+    watch_log: PathBuf,
 }
 
 /// A crashed function process wedges watch (G9).
@@ -452,7 +476,7 @@ fn watch_wedged(log: &Path) -> bool {
 }
 
 impl EmulatorBackend {
-    fn run_on(&self, s: &Session, spec: &RunSpec) -> Result<RunOutcome, String> {
+    fn run_on(&self, s: &SessionView, spec: &RunSpec) -> Result<RunOutcome, String> {
         let port = s.dex_port;
         let mut start = json!({
             "AccountId": "123456789012",

@@ -145,13 +145,44 @@ pub fn run_all(
     backend: &dyn Backend,
     on_verdict: &mut dyn FnMut(&Verdict),
 ) -> Vec<Verdict> {
-    reqs.iter()
-        .map(|req| {
-            let verdict = run_requirement(req, backend);
-            on_verdict(&verdict);
-            verdict
-        })
-        .collect()
+    let workers = backend.parallelism().clamp(1, reqs.len().max(1));
+    if workers == 1 {
+        return reqs
+            .iter()
+            .map(|req| {
+                let verdict = run_requirement(req, backend);
+                on_verdict(&verdict);
+                verdict
+            })
+            .collect();
+    }
+    // Several at once; verdicts are still reported in requirement order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Verdict)>();
+    let mut done: Vec<Option<Verdict>> = (0..reqs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(req) = reqs.get(i) else { break };
+                if tx.send((i, run_requirement(req, backend))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut reported = 0;
+        for (i, verdict) in rx {
+            done[i] = Some(verdict);
+            while let Some(Some(v)) = done.get(reported) {
+                on_verdict(v);
+                reported += 1;
+            }
+        }
+    });
+    done.into_iter().flatten().collect()
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -19,7 +19,7 @@ fn load(label: &str) -> Requirement {
 /// A backend whose behaviour is a closure.
 struct Fake<F>(F);
 
-impl<F: Fn(&RunSpec) -> Result<RunOutcome, String>> Backend for Fake<F> {
+impl<F: Fn(&RunSpec) -> Result<RunOutcome, String> + Sync> Backend for Fake<F> {
     fn name(&self) -> &str {
         "fake"
     }
@@ -28,7 +28,7 @@ impl<F: Fn(&RunSpec) -> Result<RunOutcome, String>> Backend for Fake<F> {
     }
 }
 
-fn run_with(req: &Requirement, f: impl Fn(&RunSpec) -> Result<RunOutcome, String>) -> Verdict {
+fn run_with(req: &Requirement, f: impl Fn(&RunSpec) -> Result<RunOutcome, String> + Sync) -> Verdict {
     runner::run_requirement(req, &Fake(f))
 }
 
@@ -244,14 +244,14 @@ fn logs_are_counted_and_ordered() {
     });
     assert_eq!(good.status, Status::Passed, "{good:?}");
 
-    let input = std::cell::RefCell::new(String::new());
+    let input = std::sync::Mutex::new(String::new());
     let twice = run_with(&req, |spec| {
-        *input.borrow_mut() = input_str(spec);
+        *input.lock().unwrap() = input_str(spec);
         let mut o = greeting_execution(&input_str(spec));
         o.logs = plugin_logs(&input_str(spec), 2);
         observed(o)
     });
-    let input = input.into_inner();
+    let input = input.into_inner().unwrap();
     assert_failed(
         &twice,
         &format!(
