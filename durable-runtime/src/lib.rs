@@ -137,8 +137,9 @@ pub use durable_macros::step;
 #[doc(hidden)]
 pub mod __private {
     pub use durable_core::{
-        BoxFuture, DurableContext, DurableError, Jitter, OperationSpec, RetryPolicy, RetryPresets, RetryStrategy, Serdes, StepContext,
-        StepDefinition, StepReturn, StepSemantics, Workflow, WorkflowManifest,
+        BoxFuture, DurableContext, DurableError, Jitter, OperationSpec, RetryPolicy, RetryPresets,
+        RetryStrategy, Serdes, StepContext, StepDefinition, StepReturn, StepSemantics, Workflow,
+        WorkflowManifest,
     };
 }
 

@@ -39,7 +39,7 @@
 //! Results go to stdout, progress and errors to stderr; an error is one line
 //! `durable: <what went wrong>`. The exit code tells a script what happened: see [`exit`].
 
-mod presence;
+use crate::local::presence;
 mod render;
 
 use crate::local::sqlite::{OpenError, SqliteOptions};

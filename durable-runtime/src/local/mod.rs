@@ -7,6 +7,7 @@ mod callback_id;
 mod client;
 pub mod clock;
 pub mod functions;
+pub mod presence;
 mod service;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

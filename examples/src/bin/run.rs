@@ -246,6 +246,8 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let answer = args.answer.unwrap_or(example.answer);
 
     let store = Arc::new(SqliteStore::open(&args.db)?);
+    // One worker per database: refuse to run beside `durable worker` on the same file.
+    let _claim = durable_runtime::local::presence::Claim::take_and_keep(std::path::Path::new(&args.db))?;
     let engine = Arc::new(LocalEngine::new(
         store,
         Arc::new(SystemClock),

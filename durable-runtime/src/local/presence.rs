@@ -13,20 +13,20 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// A claim not refreshed for this long belongs to a dead worker.
-pub(crate) const STALE_AFTER: Duration = Duration::from_secs(5);
+pub const STALE_AFTER: Duration = Duration::from_secs(5);
 
 /// How often a running worker refreshes its claim.
-pub(crate) const REFRESH_EVERY: Duration = Duration::from_secs(1);
+pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
 
 /// The claim file of database `db`.
-pub(crate) fn path_of(db: &Path) -> PathBuf {
+pub fn path_of(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push("-worker");
     PathBuf::from(name)
 }
 
 /// The process id of the live worker of `db`, if one runs.
-pub(crate) fn live_worker(db: &Path) -> Option<u32> {
+pub fn live_worker(db: &Path) -> Option<u32> {
     let path = path_of(db);
     let meta = fs::metadata(&path).ok()?;
     let age = meta
@@ -57,13 +57,14 @@ fn process_exists(_pid: u32) -> bool {
 
 /// A claim on a database's worker slot; released on drop.
 #[derive(Debug)]
-pub(crate) struct Claim {
+pub struct Claim {
     path: PathBuf,
     pid: u32,
 }
 
 /// Why a claim failed.
-pub(crate) enum ClaimError {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimError {
     /// Another worker runs (its process id).
     Taken(u32),
     /// The file could not be written.
@@ -72,7 +73,7 @@ pub(crate) enum ClaimError {
 
 impl Claim {
     /// Claims the worker slot of `db`.
-    pub(crate) fn take(db: &Path) -> Result<Claim, ClaimError> {
+    pub fn take(db: &Path) -> Result<Claim, ClaimError> {
         let path = path_of(db);
         let pid = std::process::id();
         for _ in 0..3 {
@@ -102,7 +103,7 @@ impl Claim {
     }
 
     /// Marks the claim as alive (call every [`REFRESH_EVERY`]).
-    pub(crate) fn refresh(&self) {
+    pub fn refresh(&self) {
         // Rewriting the same content bumps the file's modification time.
         let _ = fs::write(&self.path, self.pid.to_string());
     }
@@ -114,5 +115,47 @@ impl Drop for Claim {
         if ours {
             let _ = fs::remove_file(&self.path);
         }
+    }
+}
+
+impl std::fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClaimError::Taken(pid) => {
+                write!(f, "another worker (process {pid}) already serves this database")
+            }
+            ClaimError::Io(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ClaimError {}
+
+impl Claim {
+    /// Claims the worker slot of `db` and keeps the claim fresh from a background task until
+    /// the returned guard is dropped.
+    pub fn take_and_keep(db: &Path) -> Result<KeptClaim, ClaimError> {
+        let claim = std::sync::Arc::new(Claim::take(db)?);
+        let kept = claim.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(REFRESH_EVERY).await;
+                kept.refresh();
+            }
+        });
+        Ok(KeptClaim { _claim: claim, task })
+    }
+}
+
+/// A claim refreshed in the background; dropping it stops the refresh and releases the claim.
+#[derive(Debug)]
+pub struct KeptClaim {
+    _claim: std::sync::Arc<Claim>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for KeptClaim {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
