@@ -440,7 +440,10 @@ fn cli_reports_and_exit_codes() {
     let (code, _, err) = cli_run(&["--backend", "cloud"]);
     assert_eq!(
         (code, err.as_str()),
-        (2, "error: unknown backend 'cloud'; available backends: local, emulator\n")
+        (
+            2,
+            "error: unknown backend 'cloud'; available backends: local, emulator\n"
+        )
     );
 
     let (mut out, mut err) = (Vec::new(), Vec::new());

@@ -272,9 +272,16 @@ fn user_strategy_and_serdes_apply_to_macro_steps() {
     let result = block_on(TestRunner::new(Shout).run("hey")).unwrap();
     assert_eq!(result.output::<String>().unwrap(), "HEY");
     assert_eq!(result.invocations(), 2, "the user strategy retried once");
-    let failed = result.history().iter().find(|e| e.event_type == "StepFailed").unwrap();
+    let failed = result
+        .history()
+        .iter()
+        .find(|e| e.event_type == "StepFailed")
+        .unwrap();
     let details = serde_json::to_value(failed).unwrap();
-    assert_eq!(details["StepFailedDetails"]["RetryDetails"]["NextAttemptDelaySeconds"], 3);
+    assert_eq!(
+        details["StepFailedDetails"]["RetryDetails"]["NextAttemptDelaySeconds"],
+        3
+    );
     assert_eq!(Shout::MANIFEST.name, "shout");
     assert_eq!(Shout::MANIFEST.operations.len(), 1);
     assert_eq!(Shout::MANIFEST.operations[0].kind, "step");
