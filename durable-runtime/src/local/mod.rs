@@ -100,7 +100,8 @@ pub struct ScheduledAnswer {
 /// execution it may schedule answers to callbacks (a test's mocked approver, a conformance
 /// requirement's `CallbackActions`).
 pub trait Responder: Send {
-    /// Sees the execution at `now`; returns answers to schedule.
+    /// Sees the execution at `now`; returns answers to schedule. It may be called while the
+    /// store holds the record's lock, so it must not call back into the engine or the store.
     fn observe(&mut self, record: &ExecutionRecord, now: EpochMillis) -> Vec<ScheduledAnswer>;
 }
 
@@ -354,9 +355,10 @@ impl LocalEngine {
         let mut invocations = 0;
         let mut scheduled: Vec<ScheduledAnswer> = Vec::new();
         loop {
-            let record = self.store.get(arn)?;
-            if record.status.is_terminal() {
-                return Ok(record);
+            let mut terminal = false;
+            self.store.read(arn, &mut |r| terminal = r.status.is_terminal())?;
+            if terminal {
+                return Ok(self.store.get(arn)?);
             }
             if invocations >= self.options.max_invocations {
                 return Err(EngineError::TooManyInvocations {
@@ -366,10 +368,15 @@ impl LocalEngine {
             }
             invocations += 1;
             let outcome = self.invoke(workflow, arn).await?;
-            let mut record = self.store.get(arn)?;
-            scheduled.extend(responder.observe(&record, EpochMillis(self.clock.now_ms())));
-            if record.status.is_terminal() {
-                return Ok(record);
+            let now = EpochMillis(self.clock.now_ms());
+            let (mut terminal, mut timer) = (false, None);
+            self.store.read(arn, &mut |r| {
+                scheduled.extend(responder.observe(r, now));
+                terminal = r.status.is_terminal();
+                timer = service::next_timer(r);
+            })?;
+            if terminal {
+                return Ok(self.store.get(arn)?);
             }
             if matches!(outcome, InvocationOutcome::Failed(_)) {
                 // Lambda retries a failed invocation after a short back-off.
@@ -382,11 +389,11 @@ impl LocalEngine {
             // Suspended: wait for the next timer or answer that changes an operation.
             loop {
                 let next_answer = scheduled.iter().map(|a| a.at).min();
-                let due = match (service::next_timer(&record), next_answer) {
+                let due = match (timer, next_answer) {
                     (Some(a), Some(b)) => a.min(b),
                     (a, b) => match a.or(b) {
                         Some(t) => t,
-                        None => return Ok(record),
+                        None => return Ok(self.store.get(arn)?),
                     },
                 };
                 self.sleep_until(due.0).await;
@@ -404,9 +411,12 @@ impl LocalEngine {
                         changed = true;
                     }
                 }
-                record = self.store.get(arn)?;
-                scheduled.extend(responder.observe(&record, now));
-                if changed || record.status.is_terminal() {
+                self.store.read(arn, &mut |r| {
+                    scheduled.extend(responder.observe(r, now));
+                    terminal = r.status.is_terminal();
+                    timer = service::next_timer(r);
+                })?;
+                if changed || terminal {
                     break;
                 }
             }

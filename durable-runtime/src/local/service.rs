@@ -883,10 +883,11 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
         })
         .collect();
     for (op_id, kind) in expired {
+        // The service's wording, as AWS's emulator writes it (found by the differential test).
         let message = if kind == "Callback.Timeout" {
-            "the callback was not answered within its timeout"
+            "Callback timed out"
         } else {
-            "the callback missed its heartbeat"
+            "Callback timed out on heartbeat"
         };
         close_callback(
             record,

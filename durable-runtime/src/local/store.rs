@@ -269,6 +269,15 @@ pub trait Store: Send + Sync {
     fn update(&self, arn: &str, f: &mut dyn FnMut(&mut ExecutionRecord)) -> Result<(), StoreError>;
     /// ARNs of all executions, oldest first.
     fn list(&self) -> Result<Vec<String>, StoreError>;
+    /// Lets `f` look at one execution. The default goes through [`Store::get`]; stores that
+    /// keep records in memory override it to lend the record instead of copying it (a copy
+    /// carries every operation and history event, so reading status through `get` makes
+    /// an engine loop quadratic in history length).
+    fn read(&self, arn: &str, f: &mut dyn FnMut(&ExecutionRecord)) -> Result<(), StoreError> {
+        let record = self.get(arn)?;
+        f(&record);
+        Ok(())
+    }
 }
 
 /// An in-memory store (fast tests; lost on exit).
@@ -326,6 +335,16 @@ impl Store for MemoryStore {
     fn list(&self) -> Result<Vec<String>, StoreError> {
         Ok(self.lock().order.clone())
     }
+
+    fn read(&self, arn: &str, f: &mut dyn FnMut(&ExecutionRecord)) -> Result<(), StoreError> {
+        let inner = self.lock();
+        let record = inner
+            .records
+            .get(arn)
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+        f(record);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -374,5 +393,20 @@ mod tests {
         let copy = r.clone();
         assert_eq!(copy.position("x"), Some(1));
         assert_eq!(copy, record_with(&["x"]));
+    }
+
+    #[test]
+    fn read_lends_the_stored_record() {
+        let store = MemoryStore::new();
+        store.create(record_with(&["a"])).unwrap();
+        let mut seen = 0;
+        store
+            .read("arn/exec", &mut |r| seen = r.operations.len())
+            .unwrap();
+        assert_eq!(seen, 2);
+        assert!(matches!(
+            store.read("nope", &mut |_| {}),
+            Err(StoreError::NotFound(_))
+        ));
     }
 }

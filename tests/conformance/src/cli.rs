@@ -19,7 +19,7 @@ use crate::requirement;
 use crate::runner;
 
 /// The backends [`crate::local::backend_for`] knows, for error messages.
-pub const KNOWN_BACKENDS: &[&str] = &["local", "emulator"];
+pub const KNOWN_BACKENDS: &[&str] = &["local", "emulator", "differential"];
 
 /// Runs AWS's durable execution conformance requirements against one of durable's backends.
 #[derive(Debug, Parser)]

@@ -14,6 +14,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod differential;
 pub mod emulator;
 pub mod handlers;
 pub mod local;

@@ -83,6 +83,7 @@ pub fn backend_for(name: &str) -> Option<Box<dyn Backend>> {
     match name {
         "local" => Some(Box::new(LocalBackend::new(crate::handlers::registry()))),
         "emulator" => Some(Box::new(crate::emulator::EmulatorBackend::new())),
+        "differential" => Some(Box::new(crate::differential::DifferentialBackend::new())),
         _ => None,
     }
 }

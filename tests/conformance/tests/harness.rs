@@ -442,7 +442,7 @@ fn cli_reports_and_exit_codes() {
         (code, err.as_str()),
         (
             2,
-            "error: unknown backend 'cloud'; available backends: local, emulator\n"
+            "error: unknown backend 'cloud'; available backends: local, emulator, differential\n"
         )
     );
 
