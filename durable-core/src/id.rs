@@ -46,11 +46,12 @@ impl fmt::Display for OperationPath {
 
 /// `lowercase_hex(md5(path))[0..16]`.
 pub fn wire_id(path: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = md5::compute(path.as_bytes());
     let mut out = String::with_capacity(16);
     for byte in &digest.0[..8] {
-        use fmt::Write;
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     out
 }
