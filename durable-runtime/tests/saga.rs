@@ -17,7 +17,7 @@ fn trip(ledger: Arc<Ledger>) -> impl Workflow<Input = (), Output = String> {
     workflow_fn("trip", move |ctx: DurableContext, _: ()| {
         let ledger = ledger.clone();
         async move {
-            let mut saga = ctx.saga();
+            let mut saga = ctx.saga().step_retry(RetryPresets::none());
             let l = ledger.clone();
             saga.step(
                 "book-flight",

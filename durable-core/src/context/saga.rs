@@ -25,6 +25,7 @@ pub struct Saga {
     ctx: DurableContext,
     compensations: Vec<(String, Undo)>,
     retry: Arc<dyn RetryStrategy>,
+    step_retry: Option<Arc<dyn RetryStrategy>>,
 }
 
 impl std::fmt::Debug for Saga {
@@ -41,6 +42,7 @@ impl DurableContext {
             ctx: self.clone(),
             compensations: Vec::new(),
             retry: Arc::new(RetryPresets::default_policy()),
+            step_retry: None,
         }
     }
 }
@@ -49,6 +51,13 @@ impl Saga {
     /// The retry strategy of the compensation steps (default: the SDK default).
     pub fn compensation_retry(mut self, strategy: impl RetryStrategy + 'static) -> Self {
         self.retry = Arc::new(strategy);
+        self
+    }
+
+    /// The retry strategy of the saga's forward steps (default: the SDK default), e.g.
+    /// `RetryPresets::none()` when a failure should compensate at once.
+    pub fn step_retry(mut self, strategy: impl RetryStrategy + 'static) -> Self {
+        self.step_retry = Some(Arc::new(strategy));
         self
     }
 
@@ -68,7 +77,11 @@ impl Saga {
         CFut: Future<Output = Result<(), CE>> + Send + 'static,
         CE: Display + Send + 'static,
     {
-        let value: T = self.ctx.step(Name::from(name), body).await?;
+        let mut step = self.ctx.step(Name::from(name), body);
+        if let Some(retry) = &self.step_retry {
+            step = step.retry_arc(retry.clone());
+        }
+        let value: T = step.await?;
         let kept = value.clone();
         let undo: Undo = Box::new(move |cx| {
             Box::pin(async move { compensate(kept, cx).await.map_err(|e| e.to_string()) })
