@@ -255,6 +255,26 @@ impl Execution {
         .await
     }
 
+    /// Deserializes `payload` of operation `op` with `serdes`; a failure is fatal (the same
+    /// payload fails on every replay).
+    pub fn decode<T>(
+        &self,
+        op: &OpIdentity,
+        serdes: &dyn crate::serdes::Serdes<T>,
+        payload: Option<&str>,
+    ) -> Result<T, DurableError> {
+        let cx = crate::serdes::SerdesContext {
+            operation_id: &op.id,
+            durable_execution_arn: &self.arn,
+        };
+        serdes.deserialize(payload, cx).map_err(|message| {
+            self.set_fatal(DurableError::Serdes {
+                operation: op.label(),
+                message,
+            })
+        })
+    }
+
     /// Counts a step body as running for as long as the returned guard lives.
     pub fn running(&self) -> RunningGuard<'_> {
         let mut st = self.lock();

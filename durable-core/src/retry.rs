@@ -94,7 +94,8 @@ pub enum Jitter {
 }
 
 impl Jitter {
-    fn apply(self, base: f64) -> f64 {
+    /// `base` seconds with this jitter applied.
+    pub(crate) fn apply(self, base: f64) -> f64 {
         match self {
             Jitter::None => base,
             Jitter::Full => fastrand::f64() * base,

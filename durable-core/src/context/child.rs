@@ -9,7 +9,7 @@
 use super::{ContextMode, DurableContext, Name};
 use crate::checkpoint::BoxFuture;
 use crate::error::DurableError;
-use crate::execution::{Execution, OpIdentity};
+use crate::execution::OpIdentity;
 use crate::limits::{CHILD_RESULT_INLINE_BYTES, MAX_OPERATION_PAYLOAD_BYTES};
 use crate::serdes::{JsonSerdes, Serdes, SerdesContext};
 use crate::wire::{sub_type, ContextOptions, OperationAction, OperationStatus, OperationType};
@@ -137,7 +137,7 @@ where
                 // Rebuild the large result from the children's records; nothing is written.
                 return body(ctx.child(&op, ContextMode::ReplaySucceeded)).await;
             }
-            return decode(&exec, &op, &*serdes, details.result.as_deref());
+            return exec.decode(&op, &*serdes, details.result.as_deref());
         }
         Some(OperationStatus::Started) => {}
         None => {
@@ -194,7 +194,7 @@ where
             }
             update.payload = Some(payload.clone());
             exec.checkpoint(update).await?;
-            decode(&exec, &op, &*serdes, Some(&payload))
+            exec.decode(&op, &*serdes, Some(&payload))
         }
         Err(error) if error.is_fatal() => Err(error),
         Err(error) => {
@@ -208,22 +208,4 @@ where
             })
         }
     }
-}
-
-fn decode<T>(
-    exec: &Execution,
-    op: &OpIdentity,
-    serdes: &dyn Serdes<T>,
-    payload: Option<&str>,
-) -> Result<T, DurableError> {
-    let cx = SerdesContext {
-        operation_id: &op.id,
-        durable_execution_arn: &exec.arn,
-    };
-    serdes.deserialize(payload, cx).map_err(|message| {
-        exec.set_fatal(DurableError::Serdes {
-            operation: op.label(),
-            message,
-        })
-    })
 }

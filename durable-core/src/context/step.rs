@@ -161,7 +161,7 @@ where
         match record.as_ref().map(|r| r.status) {
             Some(OperationStatus::Succeeded) => {
                 let payload = record.as_ref().and_then(|r| r.result().map(str::to_owned));
-                return decode(&exec, &op, &*serdes, payload.as_deref());
+                return exec.decode(&op, &*serdes, payload.as_deref());
             }
             Some(OperationStatus::Pending) => {
                 // Waiting for the retry timer: park until the service marks it READY.
@@ -318,7 +318,7 @@ async fn succeed<T>(
     update.payload = Some(payload.clone());
     exec.checkpoint(update).await?;
     // Round-trip so the live value is exactly what a replay will produce.
-    decode(exec, op, serdes, Some(&payload))
+    exec.decode(op, serdes, Some(&payload))
 }
 
 /// Asks the strategy; checkpoints RETRY (the caller then parks until READY) or FAIL.
@@ -362,24 +362,6 @@ async fn finish_failure(
             error: Box::new(error),
         })
     }
-}
-
-fn decode<T>(
-    exec: &Arc<Execution>,
-    op: &OpIdentity,
-    serdes: &dyn Serdes<T>,
-    payload: Option<&str>,
-) -> Result<T, DurableError> {
-    let cx = SerdesContext {
-        operation_id: &op.id,
-        durable_execution_arn: &exec.arn,
-    };
-    serdes.deserialize(payload, cx).map_err(|message| {
-        exec.set_fatal(DurableError::Serdes {
-            operation: op.label(),
-            message,
-        })
-    })
 }
 
 pub(crate) fn missing_in_replay(exec: &Execution, op: &OpIdentity) -> DurableError {

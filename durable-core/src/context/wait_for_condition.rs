@@ -132,11 +132,7 @@ impl<S> WaitStrategy<S> for PollingPolicy<S> {
             .backoff_rate(self.backoff_rate)
             .jitter(self.jitter);
         let base = policy.base_delay(attempts_made).as_secs_f64();
-        let jittered = match self.jitter {
-            Jitter::None => base,
-            Jitter::Full => fastrand::f64() * base,
-            Jitter::Half => base / 2.0 + fastrand::f64() * base / 2.0,
-        };
+        let jittered = self.jitter.apply(base);
         WaitDecision::Continue(Duration::from_secs_f64(jittered.max(0.0)))
     }
 }
@@ -233,9 +229,7 @@ where
             .and_then(|r| r.step_details.clone())
             .unwrap_or_default();
         match record.as_ref().map(|r| r.status) {
-            Some(OperationStatus::Succeeded) => {
-                return decode(&exec, &op, &*serdes, details.result.as_deref())
-            }
+            Some(OperationStatus::Succeeded) => return exec.decode(&op, &*serdes, details.result.as_deref()),
             Some(OperationStatus::Pending) => {
                 exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending)
                     .await?;
@@ -257,10 +251,10 @@ where
         }
         // The state the previous poll checkpointed, or the initial state on the first poll.
         let state = match details.result.as_deref() {
-            Some(stored) => decode(&exec, &op, &*serdes, Some(stored))?,
+            Some(stored) => exec.decode(&op, &*serdes, Some(stored))?,
             None => match initial.take() {
                 Some(s) => s,
-                None => decode(&exec, &op, &*serdes, None)?,
+                None => exec.decode(&op, &*serdes, None)?,
             },
         };
         let Some(check) = check.take() else {
@@ -298,7 +292,7 @@ where
                 let mut update = op.update(OperationAction::Succeed);
                 update.payload = Some(payload.clone());
                 exec.checkpoint(update).await?;
-                return decode(&exec, &op, &*serdes, Some(&payload));
+                return exec.decode(&op, &*serdes, Some(&payload));
             }
             WaitDecision::Continue(delay) => {
                 drop(new_state);
@@ -321,23 +315,5 @@ async fn fail<S>(exec: &Arc<Execution>, op: &OpIdentity, error: ErrorObject) -> 
     Err(DurableError::WaitForConditionFailed {
         name: op.name.clone(),
         error: Box::new(error),
-    })
-}
-
-fn decode<S>(
-    exec: &Execution,
-    op: &OpIdentity,
-    serdes: &dyn Serdes<S>,
-    payload: Option<&str>,
-) -> Result<S, DurableError> {
-    let cx = SerdesContext {
-        operation_id: &op.id,
-        durable_execution_arn: &exec.arn,
-    };
-    serdes.deserialize(payload, cx).map_err(|message| {
-        exec.set_fatal(DurableError::Serdes {
-            operation: op.label(),
-            message,
-        })
     })
 }

@@ -12,26 +12,8 @@
 //!
 //! See `durable_runtime::cli` for every command and the exit codes.
 
-use durable_examples::{
-    approval, batching, booking, dataset, external_api, parallel, pipeline, reminder, step_functions,
-    workflows,
-};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    durable_runtime::cli::main(|engine| {
-        engine.register_workflow(durable_examples::order::ProcessOrder);
-        engine.register_workflow(reminder::OrderReminder);
-        engine.register_workflow(dataset::ProcessLargeDataset);
-        engine.register_workflow(external_api::ReliableApiCall);
-        engine.register_workflow(approval::Approval);
-        engine.register_workflow(parallel::ParallelProcessing);
-        engine.register_workflow(pipeline::DataPipeline);
-        engine.register_workflow(booking::BookingSaga);
-        engine.register_workflow(batching::CostOptimizedBatching);
-        engine.register_workflow(step_functions::OrderWorkflow);
-        engine.register_workflow(workflows::onboarding());
-        engine.register_workflow(workflows::crash_mix());
-        engine.register_workflow(workflows::crash_audit());
-    })
+    durable_runtime::cli::main(durable_examples::register_all)
 }

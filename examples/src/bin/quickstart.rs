@@ -7,62 +7,7 @@
 
 use durable_runtime::local::{EngineOptions, LocalEngine, MemoryStore, SystemClock};
 use durable_runtime::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Welcome {
-    greeting: String,
-    account: String,
-    checks: Vec<String>,
-}
-
-fn onboarding() -> impl Workflow<Input = String, Output = Welcome> {
-    workflow_fn("onboarding", |ctx: DurableContext, name: String| async move {
-        // Runs once; on every later invocation its result comes from the checkpoint.
-        let account: String = ctx
-            .step("create-account", {
-                let name = name.clone();
-                move |s| async move {
-                    s.logger.info(format!("creating an account for {name}"));
-                    Ok::<_, DurableError>(format!("acct-{}", name.to_lowercase()))
-                }
-            })
-            .retry(RetryPresets::default_policy())
-            .await?;
-
-        // Suspends the execution: no compute is used while it waits.
-        ctx.wait("cool-off", Duration::from_secs(2)).await?;
-
-        // A child context groups operations under one name and one checkpointed result.
-        let checks: Vec<String> = ctx
-            .run_in_child_context("verify", |child: DurableContext| async move {
-                let email: String = child
-                    .step("check-email", |_| async {
-                        Ok::<_, DurableError>("email ok".to_owned())
-                    })
-                    .await?;
-                let phone: String = child
-                    .step("check-phone", |_| async {
-                        Ok::<_, DurableError>("phone ok".to_owned())
-                    })
-                    .await?;
-                Ok(vec![email, phone])
-            })
-            .await?;
-
-        let greeting: String = ctx
-            .step("greet", move |_| async move {
-                Ok::<_, DurableError>(format!("Welcome, {name}!"))
-            })
-            .await?;
-        Ok(Welcome {
-            greeting,
-            account,
-            checks,
-        })
-    })
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -72,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(SystemClock),
         EngineOptions::default(),
     );
-    let workflow = Arc::new(onboarding());
+    let workflow = Arc::new(durable_examples::workflows::onboarding());
     let input = serde_json::to_string(&name)?;
     let arn = engine.start_execution(workflow.name(), Some(&input))?;
     println!("started {arn}\n");

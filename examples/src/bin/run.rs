@@ -13,13 +13,9 @@
 //! callbacks are answered automatically about a second after they open, so every example
 //! finishes within a few seconds. `--input JSON` replaces the example's input.
 //!
-//! The binary runs its own worker on the database: do not point it at a database a
-//! `durable worker` is serving at the same time.
+//! The binary runs its own worker on the database, so it refuses a database another worker
+//! (`durable worker`, another `run`) is serving.
 
-use durable_examples::{
-    approval, batching, booking, dataset, external_api, order, parallel, pipeline, reminder, step_functions,
-    workflows,
-};
 use durable_runtime::local::worker::{Worker, WorkerOptions};
 use durable_runtime::local::{
     CallbackAnswer, EngineOptions, ExecutionRecord, LocalEngine, SqliteStore, SystemClock,
@@ -222,21 +218,6 @@ async fn main() -> ExitCode {
 
 /// Registers every workflow of the examples crate, so leftover executions in a shared
 /// database can be resumed too.
-fn register_all(engine: &LocalEngine) {
-    engine.register_workflow(reminder::OrderReminder);
-    engine.register_workflow(dataset::ProcessLargeDataset);
-    engine.register_workflow(external_api::ReliableApiCall);
-    engine.register_workflow(approval::Approval);
-    engine.register_workflow(parallel::ParallelProcessing);
-    engine.register_workflow(pipeline::DataPipeline);
-    engine.register_workflow(booking::BookingSaga);
-    engine.register_workflow(batching::CostOptimizedBatching);
-    engine.register_workflow(step_functions::OrderWorkflow);
-    engine.register_workflow(order::ProcessOrder);
-    engine.register_workflow(workflows::onboarding());
-    engine.register_workflow(workflows::crash_mix());
-}
-
 async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     let Some(example) = examples().into_iter().find(|e| e.name == args.example) else {
         let names: Vec<&str> = examples().iter().map(|e| e.name).collect();
@@ -253,7 +234,7 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         Arc::new(SystemClock),
         EngineOptions::default(),
     ));
-    register_all(&engine);
+    durable_examples::register_all(&engine);
     let arn = engine.start_execution(example.workflow, Some(&input.to_string()))?;
     println!("example   {}: {}", example.name, example.about);
     println!("database  {}", args.db);
