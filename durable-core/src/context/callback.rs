@@ -93,6 +93,12 @@ impl<T> CreateCallback<T> {
         self.serdes = Some(Arc::new(serdes));
         self
     }
+
+    /// Deserializes the answer with a shared serdes.
+    pub(crate) fn serdes_arc(mut self, serdes: Arc<dyn Serdes<T>>) -> Self {
+        self.serdes = Some(serdes);
+        self
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for CreateCallback<T> {

@@ -86,19 +86,6 @@ impl<T, F> WaitForCallback<T, F> {
     }
 }
 
-/// Shares one serdes between the callback and the enclosing context.
-struct SharedSerdes<T>(Arc<dyn Serdes<T>>);
-
-impl<T> Serdes<T> for SharedSerdes<T> {
-    fn serialize(&self, value: &T, cx: crate::serdes::SerdesContext<'_>) -> Result<String, String> {
-        self.0.serialize(value, cx)
-    }
-
-    fn deserialize(&self, data: Option<&str>, cx: crate::serdes::SerdesContext<'_>) -> Result<T, String> {
-        self.0.deserialize(data, cx)
-    }
-}
-
 impl<T, F, Fut, E> IntoFuture for WaitForCallback<T, F>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
@@ -130,7 +117,7 @@ where
                 create = create.heartbeat_timeout(d);
             }
             if let Some(s) = inner_serdes {
-                create = create.serdes(SharedSerdes(s));
+                create = create.serdes_arc(s);
             }
             let callback = create.await?;
             let id = callback.id().to_owned();
@@ -145,10 +132,9 @@ where
             submitted?;
             callback.result().await
         };
-        let mut child = ctx.child_with_sub_type(name, sub_type::WAIT_FOR_CALLBACK, body);
-        if let Some(s) = serdes {
-            child = child.serdes(SharedSerdes(s));
-        }
+        let child = ctx
+            .child_with_sub_type(name, sub_type::WAIT_FOR_CALLBACK, body)
+            .serdes_arc(serdes);
         Box::pin(async move {
             match child.await {
                 Err(DurableError::ChildContextFailed { error, .. }) => Err(classify(label, *error)),
