@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::service;
-use super::store::{Store, StoreError};
+use super::store::{self, Store, StoreError};
 use durable_core::wire::{CheckpointRequest, CheckpointResponse, EpochMillis, ExecutionStatePage};
 use durable_core::{BoxFuture, CheckpointClient, CheckpointError};
 use std::sync::Arc;
@@ -32,21 +32,25 @@ impl CheckpointClient for LocalClient {
         request: CheckpointRequest,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let now = EpochMillis(self.clock.now_ms());
-        let mut outcome = Err(invalid_arn(execution_arn));
-        let result = self.store.update(execution_arn, &mut |record| {
-            outcome = service::checkpoint(record, &request.checkpoint_token, &request.updates, now);
+        let CheckpointRequest {
+            checkpoint_token,
+            updates,
+            ..
+        } = request;
+        // Submitted now, committed when the store commits (with other executions' updates).
+        let committed = store::apply(&*self.store, execution_arn, move |record| {
+            service::checkpoint(record, &checkpoint_token, &updates, now)
         });
-        let response = result
-            .map_err(store_error)
-            .and(outcome)
-            .map(|(token, operations)| CheckpointResponse {
+        Box::pin(async move {
+            let (token, operations) = committed.await.map_err(store_error)??;
+            Ok(CheckpointResponse {
                 checkpoint_token: token,
                 new_execution_state: Some(ExecutionStatePage {
                     operations,
                     next_marker: None,
                 }),
-            });
-        Box::pin(std::future::ready(response))
+            })
+        })
     }
 
     fn get_state(
@@ -70,10 +74,6 @@ impl CheckpointClient for LocalClient {
             });
         Box::pin(std::future::ready(page))
     }
-}
-
-fn invalid_arn(arn: &str) -> CheckpointError {
-    CheckpointError::terminal("ResourceNotFoundException", format!("no execution {arn}"))
 }
 
 /// The page of `operations` starting at index `start`.

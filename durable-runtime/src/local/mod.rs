@@ -254,21 +254,18 @@ impl LocalEngine {
     ) -> Result<InvocationOutcome, EngineError> {
         let start = EpochMillis(self.clock.now_ms());
         let page_size = self.options.page_size;
-        let mut event = None;
-        self.store.update(arn, &mut |record| {
+        let event = store::apply(&*self.store, arn, move |record| {
             record.invocations += 1;
             let token = service::rotate_token(record);
             let updated: Vec<String> = record.dirty.drain(..).collect();
-            event = Some(InvocationInput {
+            InvocationInput {
                 durable_execution_arn: record.arn.clone(),
                 checkpoint_token: token,
                 initial_execution_state: client::page_of(&record.operations, 0, page_size),
                 updated_operation_ids: updated,
-            });
-        })?;
-        let Some(event) = event else {
-            return Err(EngineError::Store(StoreError::NotFound(arn.to_owned())));
-        };
+            }
+        })
+        .await?;
         let client = Arc::new(LocalClient {
             store: self.store.clone(),
             clock: self.clock.clone(),
@@ -290,46 +287,35 @@ impl LocalEngine {
             Ok(Err(e)) => Err(ErrorObject::new("Runtime.InvocationError", e.to_string())),
             Err(join) => Err(ErrorObject::new("Runtime.ExitError", panic_message(join))),
         };
-        let mut result = InvocationOutcome::Failed(ErrorObject::default());
-        self.store.update(arn, &mut |record| {
-            match &outcome {
-                Ok(output) => {
-                    service::invocation_completed(record, start, end, request_id.clone(), None);
-                    record.failed_invocations = 0;
-                    match output.status {
-                        InvocationStatus::Succeeded => {
-                            // A large result was already recorded by an EXECUTION checkpoint.
-                            let value = output
-                                .result
-                                .clone()
-                                .filter(|r| !r.is_empty())
-                                .or(record.result.clone());
-                            service::complete(record, ExecutionStatus::Succeeded, value, None, end);
-                        }
-                        InvocationStatus::Failed => {
-                            let error = output.error.clone().or(record.error.clone());
-                            service::complete(record, ExecutionStatus::Failed, None, error, end);
-                        }
-                        InvocationStatus::Pending => {}
+        let max_retries = self.options.max_invocation_retries;
+        let result = store::apply(&*self.store, arn, move |record| match outcome {
+            Ok(output) => {
+                service::invocation_completed(record, start, end, request_id, None);
+                record.failed_invocations = 0;
+                match output.status {
+                    InvocationStatus::Succeeded => {
+                        // A large result was already recorded by an EXECUTION checkpoint.
+                        let value = output.result.filter(|r| !r.is_empty()).or(record.result.clone());
+                        service::complete(record, ExecutionStatus::Succeeded, value, None, end);
                     }
-                    result = InvocationOutcome::Returned(output.status);
-                }
-                Err(error) => {
-                    service::invocation_completed(
-                        record,
-                        start,
-                        end,
-                        request_id.clone(),
-                        Some(error.clone()),
-                    );
-                    record.failed_invocations += 1;
-                    if record.failed_invocations > self.options.max_invocation_retries {
-                        service::complete(record, ExecutionStatus::Failed, None, Some(error.clone()), end);
+                    InvocationStatus::Failed => {
+                        let error = output.error.or(record.error.clone());
+                        service::complete(record, ExecutionStatus::Failed, None, error, end);
                     }
-                    result = InvocationOutcome::Failed(error.clone());
+                    InvocationStatus::Pending => {}
                 }
+                InvocationOutcome::Returned(output.status)
             }
-        })?;
+            Err(error) => {
+                service::invocation_completed(record, start, end, request_id, Some(error.clone()));
+                record.failed_invocations += 1;
+                if record.failed_invocations > max_retries {
+                    service::complete(record, ExecutionStatus::Failed, None, Some(error.clone()), end);
+                }
+                InvocationOutcome::Failed(error)
+            }
+        })
+        .await?;
         Ok(result)
     }
 

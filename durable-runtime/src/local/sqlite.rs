@@ -31,18 +31,24 @@
 //! can read it, e.g. `sqlite3 durable.db "SELECT arn, status FROM executions"`.
 
 mod codec;
+mod group;
 mod schema;
 
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
-use super::store::{ExecutionRecord, Store, StoreError};
+use super::store::{DeferredUpdate, ExecutionRecord, Store, StoreError};
 use codec::{CodecError, Entry, Loader};
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use durable_core::BoxFuture;
+use group::GroupCommit;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{
+    Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+};
 use std::time::Duration;
 
 /// How hard SQLite works to make a commit durable (`PRAGMA synchronous`, in WAL mode).
@@ -78,6 +84,9 @@ pub struct SqliteOptions {
     pub create_if_missing: bool,
     /// How long a call waits for another process's write lock before failing.
     pub busy_timeout: Duration,
+    /// Most [`Store::submit`]ted updates committed together in one transaction (group
+    /// commit); `1` commits each on its own (one sync per update). 256 by default.
+    pub group_commit_limit: usize,
 }
 
 impl Default for SqliteOptions {
@@ -86,6 +95,7 @@ impl Default for SqliteOptions {
             synchronous: Synchronous::Full,
             create_if_missing: true,
             busy_timeout: Duration::from_secs(5),
+            group_commit_limit: 256,
         }
     }
 }
@@ -166,12 +176,20 @@ impl From<OpenError> for StoreError {
 /// A [`Store`] in a SQLite database file (or in memory, for tests). See the
 /// [module docs](self).
 pub struct SqliteStore {
+    db: Arc<Db>,
+    /// Commits [`Store::submit`]ted updates in groups, on a thread of its own.
+    group: GroupCommit,
+}
+
+/// The connection and the cache: what the store shares with its group-commit thread.
+struct Db {
     path: PathBuf,
     /// Whether other connections may change the database (false in memory).
     shared: bool,
     /// The connection; whoever holds it is the only one changing the cache.
     writer: Mutex<Writer>,
     cache: RwLock<Cache>,
+    stats: Counters,
 }
 
 struct Writer {
@@ -187,11 +205,35 @@ struct Cache {
     order: Vec<String>,
 }
 
+/// What a [`SqliteStore`] has committed since it was opened: see [`SqliteStore::stats`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Write transactions committed; under [`Synchronous::Full`] each one is one sync of
+    /// the write-ahead log.
+    pub transactions: u64,
+    /// Executions created and updates applied in those transactions (updates that changed
+    /// nothing are not counted). `updates / transactions` is the mean group size.
+    pub updates: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    transactions: AtomicU64,
+    updates: AtomicU64,
+}
+
+impl Counters {
+    fn committed(&self, updates: u64) {
+        self.transactions.fetch_add(1, Ordering::Relaxed);
+        self.updates.fetch_add(updates, Ordering::Relaxed);
+    }
+}
+
 impl fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteStore")
-            .field("path", &self.path)
-            .field("executions", &read(&self.cache).order.len())
+            .field("path", &self.db.path)
+            .field("executions", &read(&self.db.cache).order.len())
             .finish_non_exhaustive()
     }
 }
@@ -218,21 +260,34 @@ impl SqliteStore {
 
     /// A private in-memory database (tests; lost on drop).
     pub fn open_in_memory() -> Result<Self, OpenError> {
+        Self::open_in_memory_with(&SqliteOptions::default())
+    }
+
+    /// A private in-memory database with `options` (tests; lost on drop).
+    pub fn open_in_memory_with(options: &SqliteOptions) -> Result<Self, OpenError> {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|e| classify(&path, e))?;
-        Self::init(conn, path, false, &SqliteOptions::default())
+        Self::init(conn, path, false, options)
     }
 
     /// The database file (`None` in memory).
     pub fn path(&self) -> Option<&Path> {
-        self.shared.then_some(self.path.as_path())
+        self.db.shared.then_some(self.db.path.as_path())
     }
 
     /// Brings the cache in step with changes other connections made to the database. Every
     /// call does this when it can; this waits for a running write to finish first.
     pub fn refresh(&self) -> Result<(), StoreError> {
-        let mut writer = lock(&self.writer);
-        self.sync_in_read_transaction(&mut writer)
+        let mut writer = lock(&self.db.writer);
+        self.db.sync_in_read_transaction(&mut writer)
+    }
+
+    /// How many transactions this store committed, and how many updates they carried.
+    pub fn stats(&self) -> CommitStats {
+        CommitStats {
+            transactions: self.db.stats.transactions.load(Ordering::Relaxed),
+            updates: self.db.stats.updates.load(Ordering::Relaxed),
+        }
     }
 
     fn init(
@@ -280,14 +335,21 @@ impl SqliteStore {
             },
         })?;
         tx.commit().map_err(fail)?;
-        Ok(SqliteStore {
+        let db = Db {
             path,
             shared,
             writer: Mutex::new(Writer { conn, data_version }),
             cache,
+            stats: Counters::default(),
+        };
+        Ok(SqliteStore {
+            db: Arc::new(db),
+            group: GroupCommit::new(options.group_commit_limit),
         })
     }
+}
 
+impl Db {
     fn backend(&self, what: &str, e: impl fmt::Display) -> StoreError {
         StoreError::Backend(format!("SQLite store {}: {what}: {e}", self.path.display()))
     }
@@ -334,24 +396,41 @@ impl SqliteStore {
         };
         self.sync_in_read_transaction(&mut writer)
     }
-}
 
-impl Store for SqliteStore {
-    fn create(&self, mut record: ExecutionRecord) -> Result<(), StoreError> {
-        let mut writer = lock(&self.writer);
-        let Writer { conn, data_version } = &mut *writer;
+    /// Begins a write transaction with the cache in step with the database.
+    fn begin<'c>(&self, writer: &'c mut Writer) -> Result<Transaction<'c>, StoreError> {
+        let Writer { conn, data_version } = writer;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| self.backend("beginning a write", e))?;
         self.sync(&tx, data_version)?;
-        if read(&self.cache).entries.contains_key(&record.arn) {
+        Ok(tx)
+    }
+
+    /// A copy of the cached record of `arn`.
+    fn cached(&self, arn: &str) -> Result<ExecutionRecord, StoreError> {
+        read(&self.cache)
+            .entries
+            .get(arn)
+            .map(|e| e.record.clone())
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))
+    }
+}
+
+impl Store for SqliteStore {
+    fn create(&self, mut record: ExecutionRecord) -> Result<(), StoreError> {
+        let db = &*self.db;
+        let mut writer = lock(&db.writer);
+        let tx = db.begin(&mut writer)?;
+        if read(&db.cache).entries.contains_key(&record.arn) {
             return Err(StoreError::AlreadyExists(record.arn));
         }
         let (seq, extra) = codec::insert(&tx, &mut record)
-            .map_err(|e| self.backend(&format!("creating execution `{}`", record.arn), e))?;
+            .map_err(|e| db.backend(&format!("creating execution `{}`", record.arn), e))?;
         tx.commit()
-            .map_err(|e| self.backend(&format!("committing execution `{}`", record.arn), e))?;
-        let mut cache = write(&self.cache);
+            .map_err(|e| db.backend(&format!("committing execution `{}`", record.arn), e))?;
+        db.stats.committed(1);
+        let mut cache = write(&db.cache);
         cache.order.push(record.arn.clone());
         cache.entries.insert(
             record.arn.clone(),
@@ -366,42 +445,45 @@ impl Store for SqliteStore {
     }
 
     fn get(&self, arn: &str) -> Result<ExecutionRecord, StoreError> {
-        self.sync_if_idle()?;
-        read(&self.cache)
+        self.db.sync_if_idle()?;
+        self.db.cached(arn)
+    }
+
+    fn read(&self, arn: &str, f: &mut dyn FnMut(&ExecutionRecord)) -> Result<(), StoreError> {
+        self.db.sync_if_idle()?;
+        let cache = read(&self.db.cache);
+        let entry = cache
             .entries
             .get(arn)
-            .map(|e| e.record.clone())
-            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+        f(&entry.record);
+        Ok(())
     }
 
     fn update(&self, arn: &str, f: &mut dyn FnMut(&mut ExecutionRecord)) -> Result<(), StoreError> {
-        let mut writer = lock(&self.writer);
-        let Writer { conn, data_version } = &mut *writer;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.backend("beginning a write", e))?;
-        self.sync(&tx, data_version)?;
-        let not_found = || StoreError::NotFound(arn.to_owned());
+        let db = &*self.db;
+        let mut writer = lock(&db.writer);
+        let tx = db.begin(&mut writer)?;
         // The cache only changes under the writer lock, which this call holds throughout.
-        let mut next = read(&self.cache)
-            .entries
-            .get(arn)
-            .map(|e| e.record.clone())
-            .ok_or_else(not_found)?;
+        let mut next = db.cached(arn)?;
         f(&mut next);
         let written = {
-            let cache = read(&self.cache);
-            let entry = cache.entries.get(arn).ok_or_else(not_found)?;
+            let cache = read(&db.cache);
+            let entry = cache
+                .entries
+                .get(arn)
+                .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
             codec::write_update(&tx, entry, &mut next)
-                .map_err(|e| self.backend(&format!("updating execution `{arn}`"), e))?
+                .map_err(|e| db.backend(&format!("updating execution `{arn}`"), e))?
         };
         let Some(extra) = written else {
             // Nothing changed; dropping the transaction ends it.
             return Ok(());
         };
         tx.commit()
-            .map_err(|e| self.backend(&format!("committing execution `{arn}`"), e))?;
-        let mut cache = write(&self.cache);
+            .map_err(|e| db.backend(&format!("committing execution `{arn}`"), e))?;
+        db.stats.committed(1);
+        let mut cache = write(&db.cache);
         if let Some(entry) = cache.entries.get_mut(arn) {
             entry.record = next;
             entry.rev += 1;
@@ -410,9 +492,13 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn submit(&self, arn: &str, f: DeferredUpdate) -> BoxFuture<'static, Result<(), StoreError>> {
+        self.group.submit(&self.db, arn, f)
+    }
+
     fn list(&self) -> Result<Vec<String>, StoreError> {
-        self.sync_if_idle()?;
-        Ok(read(&self.cache).order.clone())
+        self.db.sync_if_idle()?;
+        Ok(read(&self.db.cache).order.clone())
     }
 }
 
@@ -697,7 +783,7 @@ mod tests {
         let db = Temp::new("fresh");
         let store = SqliteStore::open(&db.0).unwrap();
         store.create(sample_record("arn:x/1").unwrap()).unwrap();
-        let writer = lock(&store.writer);
+        let writer = lock(&store.db.writer);
         let conn = &writer.conn;
         let version: i64 = conn
             .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
@@ -723,7 +809,7 @@ mod tests {
         let mut record = sample_record("arn:x/diff").unwrap();
         record.input = Some("\"big input\"".into());
         store.create(record.clone()).unwrap();
-        let changes = |store: &SqliteStore| lock(&store.writer).conn.total_changes();
+        let changes = |store: &SqliteStore| lock(&store.db.writer).conn.total_changes();
         let before = changes(&store);
         store
             .update(&record.arn, &mut |r| {
@@ -805,9 +891,9 @@ mod tests {
             .unwrap();
         let want = store.get(&record.arn).unwrap();
         // Reload from the rows.
-        let writer = lock(&store.writer);
+        let writer = lock(&store.db.writer);
         let mut loader = Loader::new(&writer.conn).unwrap();
-        let seq = read(&store.cache).entries[&record.arn].seq;
+        let seq = read(&store.db.cache).entries[&record.arn].seq;
         assert_eq!(loader.load(seq).unwrap().record, want);
     }
 }

@@ -2,10 +2,11 @@
 //! tests and the test runner. (The embedded SQLite store implements the same trait.)
 
 use durable_core::wire::{EpochMillis, ErrorObject, Event, Operation};
+use durable_core::BoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Status of a whole execution (`GetDurableExecution`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -258,8 +259,12 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// Keeps execution records. Every mutation goes through [`Store::update`] so a durable store
-/// can make it atomic.
+/// An update handed to [`Store::submit`]: it owns what it needs, so the store may run it
+/// later, on a thread of its own, in one transaction with other executions' updates.
+pub type DeferredUpdate = Box<dyn FnOnce(&mut ExecutionRecord) + Send>;
+
+/// Keeps execution records. Every mutation goes through [`Store::update`] or
+/// [`Store::submit`] so a durable store can make it atomic.
 pub trait Store: Send + Sync {
     /// Adds a new execution.
     fn create(&self, record: ExecutionRecord) -> Result<(), StoreError>;
@@ -277,6 +282,44 @@ pub trait Store: Send + Sync {
         let record = self.get(arn)?;
         f(&record);
         Ok(())
+    }
+    /// Applies `f` to one execution atomically, like [`Store::update`], without blocking the
+    /// caller: the future resolves once the change is as durable as the store makes any.
+    /// The engine sends its checkpoints this way, so a store that commits to disk can commit
+    /// many executions' updates with one transaction and one sync (group commit). The
+    /// default runs `f` through [`Store::update`] at once.
+    fn submit(&self, arn: &str, f: DeferredUpdate) -> BoxFuture<'static, Result<(), StoreError>> {
+        let mut f = Some(f);
+        let result = self.update(arn, &mut |record| {
+            if let Some(f) = f.take() {
+                f(record);
+            }
+        });
+        Box::pin(std::future::ready(result))
+    }
+}
+
+/// Submits `f` for execution `arn` through [`Store::submit`] at once, and resolves to what
+/// `f` returned once the change is committed.
+pub fn apply<T: Send + 'static>(
+    store: &dyn Store,
+    arn: &str,
+    f: impl FnOnce(&mut ExecutionRecord) -> T + Send + 'static,
+) -> impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static {
+    let slot = Arc::new(Mutex::new(None));
+    let out = slot.clone();
+    let committed = store.submit(
+        arn,
+        Box::new(move |record| {
+            let value = f(record);
+            *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+        }),
+    );
+    let arn = arn.to_owned();
+    async move {
+        committed.await?;
+        let value = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+        value.ok_or_else(|| StoreError::Backend(format!("the update of execution `{arn}` did not run")))
     }
 }
 

@@ -158,41 +158,63 @@ impl Worker {
                 report.running += 1;
                 continue;
             }
-            let mut record = store.get(&arn)?;
-            if record.status.is_terminal() {
-                continue;
-            }
-            report.running += 1;
             let now = EpochMillis(self.engine.clock().now_ms());
+            let Some(mut glance) = self.glance(&arn, now)? else {
+                continue;
+            };
+            report.running += 1;
             // An invocation is open that this worker did not start: the process that ran it
             // died (`kill -9`, power cut) before recording its end. Without this the execution
             // would wait forever for an invocation that no longer exists.
-            let orphaned = record.token.is_some() && self.close_orphaned_invocation(&arn, now)?;
+            let orphaned = glance.open_invocation && self.close_orphaned_invocation(&arn, now)?;
             if orphaned {
-                record = store.get(&arn)?;
                 report.progressed = true;
             }
-            if service::next_timer(&record).is_some_and(|t| t <= now) {
+            if glance.next_timer.is_some_and(|t| t <= now) {
                 store.update(&arn, &mut |r| {
                     service::fire_timers(r, now);
                 })?;
-                record = store.get(&arn)?;
                 report.progressed = true;
             }
-            if !record.pending_invokes.is_empty() || !record.awaiting_invokes.is_empty() {
+            if glance.invokes {
                 report.progressed |= self.advance_invokes(&arn)?;
-                record = store.get(&arn)?;
             }
-            let retry_at = retry_time(&record, self.options.retry_delay);
-            for t in [service::next_timer(&record), retry_at].into_iter().flatten() {
+            if orphaned || glance.next_timer.is_some_and(|t| t <= now) || glance.invokes {
+                let Some(fresh) = self.glance(&arn, now)? else {
+                    continue;
+                };
+                glance = fresh;
+            }
+            for t in [glance.next_timer, glance.retry_at].into_iter().flatten() {
                 report.next_timer = Some(report.next_timer.map_or(t, |n: EpochMillis| n.min(t)));
             }
-            if orphaned || needs_invocation(&record, now, self.options.retry_delay) {
-                self.spawn_invocation(arn, &record.workflow)?;
+            if orphaned || glance.needs_invocation {
+                self.spawn_invocation(arn, &glance.workflow)?;
                 report.invoked += 1;
             }
         }
         Ok(report)
+    }
+
+    /// What the tick needs to know of a running execution (`None` once it ended), read
+    /// without copying the record: a tick looks at every execution in the store.
+    fn glance(&self, arn: &str, now: EpochMillis) -> Result<Option<Glance>, EngineError> {
+        let retry_delay = self.options.retry_delay;
+        let mut glance = None;
+        self.engine.store().read(arn, &mut |record| {
+            if record.status.is_terminal() {
+                return;
+            }
+            glance = Some(Glance {
+                workflow: record.workflow.clone(),
+                open_invocation: record.token.is_some(),
+                next_timer: service::next_timer(record),
+                retry_at: retry_time(record, retry_delay),
+                invokes: !record.pending_invokes.is_empty() || !record.awaiting_invokes.is_empty(),
+                needs_invocation: needs_invocation(record, now, retry_delay),
+            });
+        })?;
+        Ok(glance)
     }
 
     /// Records the end of an invocation a dead process left open (one `InvocationCompleted`
@@ -328,6 +350,20 @@ impl Worker {
         });
         Ok(())
     }
+}
+
+/// A running execution as a tick sees it.
+struct Glance {
+    workflow: String,
+    /// An invocation is open (holds a checkpoint token).
+    open_invocation: bool,
+    /// The next timer (wait, retry, callback deadline), due or not.
+    next_timer: Option<EpochMillis>,
+    /// When a crashed invocation is retried.
+    retry_at: Option<EpochMillis>,
+    /// Chained invokes to start or to collect.
+    invokes: bool,
+    needs_invocation: bool,
 }
 
 /// When a crashed invocation is retried, if the last one crashed.
