@@ -207,13 +207,30 @@ mod sqlite {
         })
         .unwrap();
         assert_eq!(b.get(&record.arn).unwrap().invocations, 111);
+        // So do submitted updates, which b commits on its own thread.
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime
+            .block_on(b.submit(
+                &record.arn,
+                Box::new(|r| {
+                    assert_eq!(r.invocations, 111);
+                    r.invocations += 1000;
+                }),
+            ))
+            .unwrap();
+        a.update(&record.arn, &mut |r| {
+            assert_eq!(r.invocations, 1111);
+            r.invocations += 10_000;
+        })
+        .unwrap();
+        assert_eq!(b.get(&record.arn).unwrap().invocations, 11_111);
         assert!(matches!(
             b.create(record.clone()),
             Err(durable_runtime::local::StoreError::AlreadyExists(_))
         ));
         drop((a, b));
         let c = SqliteStore::open(db.path()).unwrap();
-        assert_eq!(c.get(&record.arn).unwrap().invocations, 111);
+        assert_eq!(c.get(&record.arn).unwrap().invocations, 11_111);
     }
 
     #[test]

@@ -1,13 +1,21 @@
 //! The embedded SQLite store: the local engine's default, durable [`Store`].
 //!
 //! * **Durable by default.** The database runs in WAL mode with `synchronous=FULL`: once
-//!   [`Store::create`] or [`Store::update`] returned, the change survives a `kill -9` and a
+//!   [`Store::create`] or [`Store::update`] returned (or a [`Store::submit`] resolved), the
+//!   change survives a `kill -9` and a
 //!   power cut. [`Synchronous::Normal`] trades the latter for speed.
-//! * **One transaction per call, writing only what changed.** [`Store::update`] runs the
-//!   closure on a copy of the record, compares it with the cached one and writes the
-//!   difference in one transaction: the execution row, the operations that changed or were
-//!   added, the events appended. Only then does the cache see the new record; if the
-//!   transaction fails, the error is returned and the store is unchanged.
+//! * **Writing only what changed.** An update runs its closure on a copy of the record,
+//!   compares it with the cached one and writes the difference: the execution row, the
+//!   operations that changed or were added, the events appended. Only once that is committed
+//!   does the cache see the new record; if the transaction fails, the error is returned and
+//!   the store is unchanged.
+//! * **Group commit.** [`Store::update`] commits on its own, in the caller's thread.
+//!   [`Store::submit`] — how the engine sends checkpoints and records invocations — queues
+//!   the update for a commit thread, which runs every update waiting (up to
+//!   [`SqliteOptions::group_commit_limit`]) in one transaction, each in a savepoint of its own
+//!   (one that fails is undone and reported alone), and syncs once for all of them: many
+//!   executions share one fsync instead of paying one each. [`SqliteStore::stats`] counts
+//!   transactions and updates; `docs/STORE_BENCHMARKS.md` measures the gain.
 //! * **Reads from memory.** Every record lives in a write-through cache, loaded from disk on
 //!   open; [`Store::get`] and [`Store::list`] do not touch the database unless another
 //!   connection (another process, e.g. the CLI) changed it, which SQLite's `data_version`
@@ -863,6 +871,148 @@ mod tests {
         assert_eq!(store.get(&record.arn).unwrap(), record);
         store.update(&record.arn, &mut |r| r.invocations = 1).unwrap();
         assert_eq!(store.get(&record.arn).unwrap().invocations, 1);
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    /// Submits `updates` while another write holds the connection, so they queue up and
+    /// must all go into the next group; returns what each submission returned.
+    fn submit_queued(
+        store: &SqliteStore,
+        updates: Vec<(&str, DeferredUpdate)>,
+    ) -> Vec<Result<(), StoreError>> {
+        let writer = lock(&store.db.writer);
+        let pending: Vec<_> = updates
+            .into_iter()
+            .map(|(arn, update)| store.submit(arn, update))
+            .collect();
+        // Give the commit thread time to take the first one and wait for the connection.
+        std::thread::sleep(Duration::from_millis(50));
+        drop(writer);
+        block_on(async {
+            let mut results = Vec::new();
+            for p in pending {
+                results.push(p.await);
+            }
+            results
+        })
+    }
+
+    #[test]
+    fn queued_updates_of_many_executions_commit_in_one_transaction() {
+        let db = Temp::new("group");
+        let store = SqliteStore::open(&db.0).unwrap();
+        let arns: Vec<String> = (0..10).map(|i| format!("arn:x/group-{i}")).collect();
+        for arn in &arns {
+            store.create(sample_record(arn).unwrap()).unwrap();
+        }
+        let before = store.stats();
+        let updates: Vec<(&str, DeferredUpdate)> = (0..50)
+            .map(|i| {
+                let update: DeferredUpdate = Box::new(move |r| r.invocations += i as u32 + 1);
+                (arns[i % 10].as_str(), update)
+            })
+            .collect();
+        let results = submit_queued(&store, updates);
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        let after = store.stats();
+        assert_eq!(
+            after.transactions - before.transactions,
+            1,
+            "{before:?} {after:?}"
+        );
+        assert_eq!(after.updates - before.updates, 50);
+        // Five updates per execution, applied in order on top of each other, and on disk.
+        drop(store);
+        let store = SqliteStore::open(&db.0).unwrap();
+        for (k, arn) in arns.iter().enumerate() {
+            let want: u32 = (0..50).filter(|i| i % 10 == k).map(|i| i as u32 + 1).sum();
+            assert_eq!(store.get(arn).unwrap().invocations, want, "{arn}");
+        }
+    }
+
+    #[test]
+    fn an_update_that_fails_in_a_group_fails_alone() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let (a, b) = ("arn:x/a", "arn:x/b");
+        store.create(sample_record(a).unwrap()).unwrap();
+        store.create(sample_record(b).unwrap()).unwrap();
+        let updates: Vec<(&str, DeferredUpdate)> = vec![
+            (a, Box::new(|r| r.invocations = 1)),
+            // Cannot be stored: rolled back to its savepoint.
+            (
+                b,
+                Box::new(|r| {
+                    r.invocations = 7;
+                    r.token_seq = u64::MAX;
+                }),
+            ),
+            (b, Box::new(|_| panic!("boom"))),
+            ("arn:x/missing", Box::new(|r| r.invocations = 9)),
+            (b, Box::new(|r| r.invocations += 2)),
+        ];
+        let results = submit_queued(&store, updates);
+        assert_eq!(results[0], Ok(()));
+        assert!(
+            matches!(&results[1], Err(StoreError::Backend(m)) if m.contains("token_seq")),
+            "{results:?}"
+        );
+        assert!(
+            matches!(&results[2], Err(StoreError::Backend(m)) if m.contains("panicked")),
+            "{results:?}"
+        );
+        assert_eq!(results[3], Err(StoreError::NotFound("arn:x/missing".into())));
+        assert_eq!(results[4], Ok(()));
+        assert_eq!(store.get(a).unwrap().invocations, 1);
+        // The last update built on the record as it was before the failed ones.
+        assert_eq!(store.get(b).unwrap().invocations, 2);
+        assert_eq!(
+            store.get(b).unwrap().token_seq,
+            sample_record(b).unwrap().token_seq
+        );
+    }
+
+    #[test]
+    fn updates_still_queued_when_the_store_is_dropped_are_committed() {
+        let db = Temp::new("drop");
+        let store = SqliteStore::open(&db.0).unwrap();
+        let arn = "arn:x/drop";
+        store.create(sample_record(arn).unwrap()).unwrap();
+        for _ in 0..20 {
+            // The futures are dropped unawaited: the updates stay queued.
+            drop(store.submit(arn, Box::new(|r| r.invocations += 1)));
+        }
+        drop(store);
+        let store = SqliteStore::open(&db.0).unwrap();
+        assert_eq!(store.get(arn).unwrap().invocations, 20);
+    }
+
+    #[test]
+    fn without_group_commit_every_update_is_its_own_transaction() {
+        let options = SqliteOptions {
+            group_commit_limit: 1,
+            ..SqliteOptions::default()
+        };
+        let store = SqliteStore::open_in_memory_with(&options).unwrap();
+        let arn = "arn:x/single";
+        store.create(sample_record(arn).unwrap()).unwrap();
+        let before = store.stats();
+        let updates: Vec<(&str, DeferredUpdate)> = (0..5)
+            .map(|_| {
+                (
+                    arn,
+                    Box::new(|r: &mut ExecutionRecord| r.invocations += 1) as DeferredUpdate,
+                )
+            })
+            .collect();
+        assert!(submit_queued(&store, updates).iter().all(Result::is_ok));
+        assert_eq!(store.stats().transactions - before.transactions, 5);
+        assert_eq!(store.get(arn).unwrap().invocations, 5);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The conformance suite every [`Store`] must pass: what `create`, `get`, `update` and `list`
-//! promise, the errors they return, the atomicity of `update`, the order of history events,
+//! The conformance suite every [`Store`] must pass: what `create`, `get`, `update`, `submit`
+//! and `list` promise, the errors they return, the atomicity of updates, the order of history
+//! events,
 //! and, for durable stores, that everything survives closing and reopening.
 //!
 //! It is public so that any store (the ones in this crate, or one of your own) is held to the
@@ -136,6 +137,14 @@ pub const CHECKS: &[Check] = &[
         name: "concurrent_updates_are_not_lost",
         run: concurrent_updates_are_not_lost,
     },
+    Check {
+        name: "submitted_updates_apply_in_order",
+        run: submitted_updates_apply_in_order,
+    },
+    Check {
+        name: "submitted_and_direct_updates_do_not_overwrite_each_other",
+        run: submitted_and_direct_updates_do_not_overwrite_each_other,
+    },
 ];
 
 /// The checks of [`run_persistence`]; `make` reopens the same database.
@@ -144,7 +153,8 @@ pub const PERSISTENCE_CHECKS: &[Check] = &[Check {
     run: records_survive_reopening,
 }];
 
-/// Runs [`CHECKS`]; `make` must return a fresh, empty store on every call.
+/// Runs [`CHECKS`]; `make` must return a fresh, empty store on every call. Call it outside
+/// an async runtime: the checks of [`Store::submit`] wait on a runtime of their own.
 pub fn run_all(make: MakeStore<'_>) -> Result<(), Failures> {
     run(CHECKS, make)
 }
@@ -735,6 +745,113 @@ fn concurrent_updates_are_not_lost(make: MakeStore<'_>) -> CheckResult {
     ensure!(
         ids == dense,
         "event ids after concurrent appends are not dense: {ids:?}"
+    );
+    Ok(())
+}
+
+/// Waits for a [`Store::submit`] future on a runtime of its own (the suite is synchronous).
+fn wait<T>(future: impl std::future::Future<Output = T>) -> Result<T, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    Ok(runtime.block_on(future))
+}
+
+fn submitted_updates_apply_in_order(make: MakeStore<'_>) -> CheckResult {
+    let store = make();
+    let (a, b) = (sample_record(&arn(1))?, sample_record(&arn(2))?);
+    ok(store.create(a.clone()), "create")?;
+    ok(store.create(b.clone()), "create")?;
+    // All submitted before any is awaited: a store may commit them together.
+    let pending: Vec<_> = (0..6)
+        .map(|i| {
+            let target = if i % 2 == 0 { &a.arn } else { &b.arn };
+            store.submit(
+                target,
+                Box::new(move |r: &mut ExecutionRecord| {
+                    r.invocations = r.invocations * 10 + i;
+                    start_step(r, &format!("s{i}"));
+                }),
+            )
+        })
+        .collect();
+    let missing = store.submit(&arn(99), Box::new(|r| r.invocations = 1));
+    let results = wait(async {
+        let mut results = Vec::new();
+        for p in pending {
+            results.push(p.await);
+        }
+        (results, missing.await)
+    })?;
+    for (i, result) in results.0.into_iter().enumerate() {
+        ok(result, &format!("submitted update {i}"))?;
+    }
+    ensure!(
+        matches!(results.1, Err(StoreError::NotFound(_))),
+        "a submitted update of a missing execution returned {:?}",
+        results.1
+    );
+    for (record, want, ids) in [(&a, 24, ["s0", "s2", "s4"]), (&b, 135, ["s1", "s3", "s5"])] {
+        let got = ok(store.get(&record.arn), "get")?;
+        ensure!(
+            got.invocations == want,
+            "updates of {} applied out of order or lost: invocations = {}, want {want}",
+            record.arn,
+            got.invocations
+        );
+        let added: Vec<&str> = got.operations.iter().skip(1).map(|o| o.id.as_str()).collect();
+        ensure!(
+            added == ids,
+            "{} has operations {added:?}, want {ids:?}",
+            record.arn
+        );
+    }
+    Ok(())
+}
+
+fn submitted_and_direct_updates_do_not_overwrite_each_other(make: MakeStore<'_>) -> CheckResult {
+    const THREADS: u32 = 4;
+    const EACH: u32 = 20;
+    let store = make();
+    let record = sample_record(&arn(1))?;
+    ok(store.create(record.clone()), "create")?;
+    let threads: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let store = store.clone();
+            let arn = record.arn.clone();
+            std::thread::spawn(move || -> Result<(), String> {
+                for i in 0..EACH {
+                    let id = format!("t{t}-{i}");
+                    if (t + i) % 2 == 0 {
+                        store.update(&arn, &mut |r| {
+                            r.invocations += 1;
+                            start_step(r, &id);
+                        })
+                    } else {
+                        wait(store.submit(
+                            &arn,
+                            Box::new(move |r| {
+                                r.invocations += 1;
+                                start_step(r, &id);
+                            }),
+                        ))?
+                    }
+                    .map_err(|e| format!("update failed: {e}"))?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().map_err(|_| "an updating thread panicked".to_owned())??;
+    }
+    let got = ok(store.get(&record.arn), "get")?;
+    let n = (THREADS * EACH) as usize;
+    ensure!(
+        got.invocations as usize == n && got.operations.len() == n + 1,
+        "{n} mixed updates left invocations at {} and {} operations",
+        got.invocations,
+        got.operations.len().saturating_sub(1)
     );
     Ok(())
 }

@@ -108,6 +108,17 @@ impl Committer {
 
 fn run(db: &Db, queue: &Receiver<Request>, limit: usize) {
     while let Ok(first) = queue.recv() {
+        db.commit_group(first, queue, limit);
+    }
+}
+
+impl Db {
+    /// Runs `first` and every request queued behind it (up to `limit`) in one transaction,
+    /// and answers each of them.
+    fn commit_group(&self, first: Request, queue: &Receiver<Request>, limit: usize) {
+        // Held until the cache shows the commit: the next writer trusts the cache.
+        let mut writer = lock(&self.writer);
+        // Taken once the lock is ours: what queued while another write ran joins this group.
         let mut group = vec![first];
         while group.len() < limit {
             match queue.try_recv() {
@@ -115,15 +126,6 @@ fn run(db: &Db, queue: &Receiver<Request>, limit: usize) {
                 Err(_) => break,
             }
         }
-        db.commit_group(group);
-    }
-}
-
-impl Db {
-    /// Runs `group` in one transaction and answers every request in it.
-    fn commit_group(&self, group: Vec<Request>) {
-        // Held until the cache shows the commit: the next writer trusts the cache.
-        let mut writer = lock(&self.writer);
         let mut tx = match self.begin(&mut writer) {
             Ok(tx) => tx,
             Err(error) => {
