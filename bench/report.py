@@ -124,6 +124,10 @@ def main() -> None:
     w("the exact expected result and invocation count. Profiles, what was changed for speed and what")
     w("dominates now: `bench/README.md`.")
     w("")
+    w("The embedded engine's SQLite store (durable steps/s against the disk's fsync rate, the")
+    w("group-commit gain, memory per suspended execution) is measured separately:")
+    w("[STORE_BENCHMARKS.md](STORE_BENCHMARKS.md) (`durable-store-bench`).")
+    w("")
     w(f"- **Date:** {now:%Y-%m-%d %H:%M} UTC")
     w(f"- **Machine:** `nproc` = {os.cpu_count()}, {cpu_model()}, {mem_gb()} RAM, "
       f"{platform.system()} {platform.release()}. Shared and noisy: compare ratios from the same run.")

@@ -2,8 +2,8 @@
 //!
 //! * **Durable by default.** The database runs in WAL mode with `synchronous=FULL`: once
 //!   [`Store::create`] or [`Store::update`] returned (or a [`Store::submit`] resolved), the
-//!   change survives a `kill -9` and a
-//!   power cut. [`Synchronous::Normal`] trades the latter for speed.
+//!   change survives a `kill -9` and a power cut. [`Synchronous::Normal`] trades the
+//!   latter for speed.
 //! * **Writing only what changed.** An update runs its closure on a copy of the record,
 //!   compares it with the cached one and writes the difference: the execution row, the
 //!   operations that changed or were added, the events appended. Only once that is committed
