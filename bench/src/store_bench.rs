@@ -146,7 +146,10 @@ async fn run(args: &Args, raw: &[String]) -> Result<(), String> {
     }
     let all = args.command == "all";
     if all || args.command == "fsync" {
-        eprintln!("fsync: appending 4 KiB and syncing for {} s ...", FSYNC_DURATION.as_secs());
+        eprintln!(
+            "fsync: appending 4 KiB and syncing for {} s ...",
+            FSYNC_DURATION.as_secs()
+        );
         report.fsync = Some(parts::fsync_rate(&work.0, FSYNC_DURATION)?);
         println!("{}", report.fsync_table().text());
     }
@@ -197,7 +200,8 @@ async fn run(args: &Args, raw: &[String]) -> Result<(), String> {
         println!("{}", report.memory_table().text());
     }
     if let Some(path) = &args.markdown {
-        std::fs::write(path, report.markdown()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, report.markdown())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

@@ -6,8 +6,8 @@ use super::machine::status_kib;
 use super::parts;
 use super::workflows::{self, SuspendInput};
 use durable_runtime::local::sqlite::{SqliteOptions, Synchronous};
-use durable_runtime::local::LocalEngine;
 use durable_runtime::local::worker::Worker;
+use durable_runtime::local::LocalEngine;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -138,10 +138,15 @@ pub async fn child(dir: &Path, n: u32, sync: Synchronous) -> Result<MemoryResult
     }
     for arn in &arns {
         let mut input = None;
-        engine.store().read(arn, &mut |r| {
-            input = r.input.as_deref().and_then(|t| serde_json::from_str::<SuspendInput>(t).ok());
-        })
-        .map_err(|e| e.to_string())?;
+        engine
+            .store()
+            .read(arn, &mut |r| {
+                input = r
+                    .input
+                    .as_deref()
+                    .and_then(|t| serde_json::from_str::<SuspendInput>(t).ok());
+            })
+            .map_err(|e| e.to_string())?;
         let input = input.ok_or_else(|| format!("{arn}: no readable input"))?;
         workflows::check_suspended(&**engine.store(), arn, input)?;
     }

@@ -3,6 +3,7 @@
 use super::machine::Machine;
 use super::memory::{sync_name, MemoryResult};
 use super::parts::{self, ConcurrentRun, FsyncResult, SequentialResult, FSYNC_WRITE_BYTES};
+use durable_runtime::local::sqlite::Synchronous;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -45,7 +46,7 @@ impl Table {
 
     /// Aligned columns for a terminal (markdown's backticks dropped).
     pub fn text(&self) -> String {
-        let plain = |s: &str| s.replace('`', "");
+        let plain = |s: &str| s.replace('`', "").replace("**", "");
         let widths: Vec<usize> = (0..self.header.len())
             .map(|c| {
                 std::iter::once(&self.header)
@@ -146,6 +147,21 @@ impl Report {
         self.syncs_per_sec().map_or("–".into(), |s| num(rate / s, 2))
     }
 
+    /// A note on how much of a run of `secs` its `transactions` syncs explain, at the
+    /// measured mean sync time (nothing without an fsync figure).
+    fn sync_share(&self, what: &str, transactions: u64, secs: f64) -> Option<String> {
+        let f = self.fsync.as_ref()?;
+        let sync_secs = transactions as f64 * f.mean_ms() / 1000.0;
+        Some(format!(
+            "{what}: {transactions} syncs at the measured {} ms each are about {} ms of the \
+             {} ms run ({} %); the rest is the engine, the store and SQLite on the CPU.",
+            num(f.mean_ms(), 3),
+            num(sync_secs * 1000.0, 0),
+            num(secs * 1000.0, 0),
+            num(100.0 * sync_secs / secs, 0)
+        ))
+    }
+
     /// The machine facts.
     pub fn machine_table(&self) -> Table {
         let m = &self.machine;
@@ -161,7 +177,12 @@ impl Report {
         t.row(vec!["date".into(), m.date.clone()]);
         t.row(vec![
             "build".into(),
-            if m.release { "release" } else { "debug (not representative)" }.into(),
+            if m.release {
+                "release"
+            } else {
+                "debug (not representative)"
+            }
+            .into(),
         ]);
         t
     }
@@ -222,6 +243,13 @@ impl Report {
              step pays a sync. `OFF` (no syncs at all, not durable) is there for comparison: \
              what the engine and the store cost without the disk.",
         );
+        let full = self
+            .sequential
+            .iter()
+            .find(|s| s.synchronous == Synchronous::Full);
+        if let Some(note) = full.and_then(|s| self.sync_share("`FULL`", s.commits.transactions, s.secs)) {
+            t.note(note);
+        }
         t
     }
 
@@ -297,6 +325,22 @@ impl Report {
                 if rounds == 1 { "" } else { "s" }
             ));
         }
+        for (limit, label) in [(256, "Grouped"), (1, "Ungrouped")] {
+            // The median run's (the first of them, for an even count).
+            let mut runs: Vec<&ConcurrentRun> = self
+                .concurrent
+                .iter()
+                .map(|(_, r)| r)
+                .filter(|r| r.group_limit == limit)
+                .collect();
+            runs.sort_by(|a, b| a.steps_per_sec().total_cmp(&b.steps_per_sec()));
+            if let Some(r) = runs.get(runs.len().saturating_sub(1) / 2) {
+                let what = format!("{label} (the median run)");
+                if let Some(note) = self.sync_share(&what, r.commits.transactions, r.run_secs) {
+                    t.note(note);
+                }
+            }
+        }
         t
     }
 
@@ -316,7 +360,10 @@ impl Report {
                 "growth (MB)",
                 mb(m.rss_after_kib.saturating_sub(m.rss_before_kib)),
             ),
-            ("**KiB per suspended execution**", format!("**{}**", num(m.kib_per_execution(), 2))),
+            (
+                "**KiB per suspended execution**",
+                format!("**{}**", num(m.kib_per_execution(), 2)),
+            ),
             (
                 "KiB per execution, second half only",
                 num(m.marginal_kib_per_execution(), 2),
@@ -330,7 +377,10 @@ impl Report {
                     num(m.wal_bytes as f64 / 1_048_576.0, 1)
                 ),
             ),
-            ("bytes on disk per execution", num(m.disk_bytes_per_execution(), 0)),
+            (
+                "bytes on disk per execution",
+                num(m.disk_bytes_per_execution(), 0),
+            ),
             (
                 "starting them (s, executions/s)",
                 format!(
