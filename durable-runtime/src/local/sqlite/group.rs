@@ -16,7 +16,7 @@ use super::codec::{self, Entry};
 use super::{lock, read, write, Db, StoreError};
 use crate::local::store::DeferredUpdate;
 use durable_core::BoxFuture;
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -138,10 +138,21 @@ impl Db {
         let mut replies = Vec::with_capacity(group.len());
         let mut staged: HashMap<String, Entry> = HashMap::new();
         let mut written = 0;
+        let alone = group.len() == 1;
         for Request { arn, update, reply } in group {
-            let result = self.stage(&mut tx, &mut staged, &arn, update);
-            written += u64::from(matches!(result, Ok(true)));
-            replies.push((reply, result.map(drop)));
+            let result = if alone {
+                // Nothing else to protect: a failure rolls back the whole transaction.
+                self.stage(&tx, &staged, &arn, update)
+            } else {
+                self.stage_in_savepoint(&mut tx, &staged, &arn, update)
+            };
+            let result = result.map(|entry| {
+                if let Some(entry) = entry {
+                    written += 1;
+                    staged.insert(arn, entry);
+                }
+            });
+            replies.push((reply, result));
         }
         let committed = if written == 0 {
             // Nothing was written; dropping the transaction ends it.
@@ -175,15 +186,36 @@ impl Db {
         }
     }
 
-    /// Applies one update inside the group's transaction, in a savepoint of its own, and
-    /// stages the new record for the cache; returns whether it wrote anything.
-    fn stage(
+    /// [`Db::stage`] in a savepoint of its own, so that a failure undoes this update alone.
+    fn stage_in_savepoint(
         &self,
         tx: &mut Transaction<'_>,
-        staged: &mut HashMap<String, Entry>,
+        staged: &HashMap<String, Entry>,
         arn: &str,
         update: DeferredUpdate,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<Entry>, StoreError> {
+        let savepoint = tx
+            .savepoint()
+            .map_err(|e| self.backend("beginning a savepoint", e))?;
+        // On an error the savepoint is dropped, which rolls back what this update wrote.
+        let entry = self.stage(&savepoint, staged, arn, update)?;
+        if entry.is_some() {
+            savepoint
+                .commit()
+                .map_err(|e| self.backend(&format!("releasing the savepoint of `{arn}`"), e))?;
+        }
+        Ok(entry)
+    }
+
+    /// Applies one update inside the group's transaction and returns the new record for
+    /// the cache (`None` when it changed nothing).
+    fn stage(
+        &self,
+        conn: &Connection,
+        staged: &HashMap<String, Entry>,
+        arn: &str,
+        update: DeferredUpdate,
+    ) -> Result<Option<Entry>, StoreError> {
         // An earlier update of the same execution in this group is the base, not the cache.
         let mut next = match staged.get(arn) {
             Some(entry) => entry.record.clone(),
@@ -194,32 +226,18 @@ impl Db {
                 "the update of execution `{arn}` panicked; nothing of it was written"
             ))
         })?;
-        let savepoint = tx
-            .savepoint()
-            .map_err(|e| self.backend("beginning a savepoint", e))?;
         let cache = read(&self.cache);
         let base = staged
             .get(arn)
             .or_else(|| cache.entries.get(arn))
             .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
-        let (seq, rev) = (base.seq, base.rev);
-        // On an error the savepoint is dropped, which rolls back what this update wrote.
-        let written = codec::write_update(&savepoint, base, &mut next)
+        let written = codec::write_update(conn, base, &mut next)
             .map_err(|e| self.backend(&format!("updating execution `{arn}`"), e))?;
-        drop(cache);
-        let Some(extra) = written else {
-            return Ok(false);
-        };
-        savepoint
-            .commit()
-            .map_err(|e| self.backend(&format!("releasing the savepoint of `{arn}`"), e))?;
-        let entry = Entry {
-            seq,
-            rev: rev + 1,
+        Ok(written.map(|extra| Entry {
+            seq: base.seq,
+            rev: base.rev + 1,
             extra,
             record: next,
-        };
-        staged.insert(arn.to_owned(), entry);
-        Ok(true)
+        }))
     }
 }
