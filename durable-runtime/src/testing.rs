@@ -285,7 +285,7 @@ impl TestResult {
     }
 
     /// Every operation, in creation order (the first is the EXECUTION operation).
-    pub fn operations(&self) -> &[Operation] {
+    pub fn operations(&self) -> &[Arc<Operation>] {
         &self.record.operations
     }
 
@@ -295,10 +295,11 @@ impl TestResult {
             .operations
             .iter()
             .find(|o| o.name.as_deref() == Some(name))
+            .map(|o| &**o)
     }
 
     /// The history events.
-    pub fn history(&self) -> &[Event] {
+    pub fn history(&self) -> &[Arc<Event>] {
         &self.record.events
     }
 

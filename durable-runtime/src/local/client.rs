@@ -78,14 +78,14 @@ impl CheckpointClient for LocalClient {
 
 /// The page of `operations` starting at index `start`.
 pub(crate) fn page_of(
-    operations: &[durable_core::wire::Operation],
+    operations: &[Arc<durable_core::wire::Operation>],
     start: usize,
     page_size: Option<usize>,
 ) -> ExecutionStatePage {
     let end = page_size.map_or(operations.len(), |n| (start + n.max(1)).min(operations.len()));
     let start = start.min(end);
     ExecutionStatePage {
-        operations: operations[start..end].to_vec(),
+        operations: operations[start..end].iter().map(|op| (**op).clone()).collect(),
         next_marker: (end < operations.len()).then(|| end.to_string()),
     }
 }

@@ -12,6 +12,7 @@ use durable_core::wire::{
     WaitSucceededDetails,
 };
 use durable_core::{limits, CheckpointError};
+use std::sync::Arc;
 
 /// A rejected checkpoint, as the service reports it (HTTP 400). A stale token classifies as
 /// retryable, like every SDK treats it.
@@ -47,7 +48,7 @@ pub(crate) fn new_execution(
         error: None,
         start: now,
         end: None,
-        operations: vec![op],
+        operations: vec![Arc::new(op)],
         events: Vec::new(),
         token: None,
         token_seq: 0,
@@ -121,7 +122,7 @@ pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Operation> {
     at.sort_unstable();
     at.dedup();
     at.into_iter()
-        .filter_map(|i| record.operations.get(i).cloned())
+        .filter_map(|i| record.operations.get(i).map(|op| (**op).clone()))
         .collect()
 }
 
@@ -352,7 +353,7 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         op.name = u.name.clone();
         op.sub_type = u.sub_type.clone();
         op.start_timestamp = Some(now);
-        record.operations.push(op);
+        record.operations.push(Arc::new(op));
     }
     mark_dirty(record, &u.id);
     // Only a new callback needs the ARN (for its id) while the operation is borrowed.
@@ -750,7 +751,7 @@ pub(crate) fn complete(
     record.end = Some(now);
     record.token = None;
     let exec_id = record.operations.first().map(|o| o.id.clone());
-    if let Some(op) = record.operations.first_mut() {
+    if let Some(op) = record.operations.first_mut().map(Arc::make_mut) {
         op.status = match status {
             ExecutionStatus::Succeeded => OperationStatus::Succeeded,
             ExecutionStatus::Failed => OperationStatus::Failed,
@@ -825,12 +826,34 @@ pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
     }
 }
 
+/// Whether `op` is a wait that ended or a step retry that is due at `now`.
+fn timer_due(op: &Operation, now: EpochMillis) -> bool {
+    match (op.operation_type, op.status) {
+        (OperationType::Wait, OperationStatus::Started) => op
+            .wait_details
+            .as_ref()
+            .and_then(|d| d.scheduled_end_timestamp)
+            .is_some_and(|end| end <= now),
+        (OperationType::Step, OperationStatus::Pending) => op
+            .step_details
+            .as_ref()
+            .and_then(|d| d.next_attempt_timestamp)
+            .is_some_and(|t| t <= now),
+        _ => false,
+    }
+}
+
 /// Fires every timer due at `now`: waits succeed, pending steps become `READY`. Returns the
 /// ids of the operations that changed.
 pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec<String> {
     let mut fired = Vec::new();
     let mut events = Vec::new();
-    for op in &mut record.operations {
+    for slot in &mut record.operations {
+        if !timer_due(slot, now) {
+            continue;
+        }
+        // Copied only now: untouched operations stay shared with the stored record.
+        let op = Arc::make_mut(slot);
         match (op.operation_type, op.status) {
             (OperationType::Wait, OperationStatus::Started) => {
                 let Some(end) = op.wait_details.as_ref().and_then(|d| d.scheduled_end_timestamp) else {
@@ -912,7 +935,7 @@ fn push_op_event(
     details: EventDetails,
 ) {
     let event_id = record.events.len() as u64 + 1;
-    record.events.push(Event {
+    record.events.push(Arc::new(Event {
         event_type: details.event_type().to_owned(),
         sub_type,
         event_id,
@@ -921,7 +944,7 @@ fn push_op_event(
         parent_id,
         event_timestamp: now,
         details,
-    });
+    }));
 }
 
 fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, details: EventDetails) {
@@ -930,7 +953,7 @@ fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, 
         EventDetails::InvocationCompleted(_) => None,
         _ => Some(record.workflow.clone()),
     };
-    record.events.push(Event {
+    record.events.push(Arc::new(Event {
         event_type: details.event_type().to_owned(),
         sub_type: None,
         event_id,
@@ -939,7 +962,7 @@ fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, 
         parent_id: None,
         event_timestamp: now,
         details,
-    });
+    }));
 }
 
 #[cfg(test)]

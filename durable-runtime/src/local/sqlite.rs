@@ -823,7 +823,7 @@ mod tests {
             .update(&record.arn, &mut |r| {
                 r.invocations += 1;
                 let mut op = r.operations[0].clone();
-                op.id = "step".into();
+                Arc::make_mut(&mut op).id = "step".into();
                 r.operations.push(op);
             })
             .unwrap();
@@ -1024,7 +1024,7 @@ mod tests {
         store
             .update(&record.arn, &mut |r| {
                 for i in 0..500 {
-                    let mut e = r.events[0].clone();
+                    let mut e = (*r.events[0]).clone();
                     e.event_id = i + 2;
                     e.event_timestamp = durable_core::wire::EpochMillis(rng.i64(0..4_102_444_800_000));
                     e.details = durable_core::wire::EventDetails::WaitStarted(
@@ -1035,7 +1035,7 @@ mod tests {
                             ),
                         },
                     );
-                    r.events.push(e);
+                    r.events.push(Arc::new(e));
                 }
             })
             .unwrap();

@@ -62,9 +62,14 @@ pub struct ExecutionRecord {
     /// When it ended.
     pub end: Option<EpochMillis>,
     /// Operations in creation order.
-    pub operations: Vec<Operation>,
-    /// History, in `EventId` order.
-    pub events: Vec<Event>,
+    ///
+    /// Shared, copy-on-write (`Arc::make_mut`, or [`ExecutionRecord::operation_mut`]): a
+    /// copy of a record copies pointers, not operations, and a store that keeps the previous
+    /// version of a record (to write only the difference, or to roll back) pays for what an
+    /// update changed rather than for the whole history.
+    pub operations: Vec<Arc<Operation>>,
+    /// History, in `EventId` order; shared like `operations`.
+    pub events: Vec<Arc<Event>>,
     /// The only checkpoint token currently accepted.
     pub token: Option<String>,
     /// How many tokens were issued (makes each one unique).
@@ -148,7 +153,7 @@ impl Hasher for KeyHasher {
 
 impl OpIndex {
     /// How many leading operations of `operations` this index describes (0 if stale).
-    fn covered(&self, operations: &[Operation]) -> usize {
+    fn covered(&self, operations: &[Arc<Operation>]) -> usize {
         match self.len.checked_sub(1).map(|i| operations.get(i)) {
             Some(Some(op)) if id_key(&op.id) == self.last => self.len,
             _ => 0,
@@ -197,13 +202,18 @@ impl CallbackTimer {
 impl ExecutionRecord {
     /// The operation with wire id `id`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.position(id).and_then(|i| self.operations.get(i))
+        self.position(id)
+            .and_then(|i| self.operations.get(i))
+            .map(|op| &**op)
     }
 
     /// Mutable access to the operation with wire id `id`.
     pub fn operation_mut(&mut self, id: &str) -> Option<&mut Operation> {
         self.reindex();
-        self.position(id).and_then(|i| self.operations.get_mut(i))
+        // Copy-on-write: the stored record keeps the operation as it was.
+        self.position(id)
+            .and_then(|i| self.operations.get_mut(i))
+            .map(Arc::make_mut)
     }
 
     /// The position in `operations` of the (first) operation with wire id `id`.
@@ -399,11 +409,11 @@ mod tests {
         let mut r =
             crate::local::service::new_execution("arn/exec".into(), "wf".into(), None, EpochMillis(0));
         for id in ids {
-            r.operations.push(Operation::new(
+            r.operations.push(Arc::new(Operation::new(
                 (*id).to_owned(),
                 OperationType::Step,
                 OperationStatus::Started,
-            ));
+            )));
         }
         r
     }
@@ -416,8 +426,11 @@ mod tests {
         assert_eq!(r.position("c"), Some(3));
         assert_eq!(r.position("zz"), None);
         // Appended after indexing: found by scanning the tail.
-        r.operations
-            .push(Operation::new("d", OperationType::Wait, OperationStatus::Started));
+        r.operations.push(Arc::new(Operation::new(
+            "d",
+            OperationType::Wait,
+            OperationStatus::Started,
+        )));
         assert_eq!(
             r.operation("d").map(|o| o.operation_type),
             Some(OperationType::Wait)
@@ -425,8 +438,11 @@ mod tests {
         assert!(r.operation_mut("d").is_some());
         // Rewritten behind the index's back: detected, rebuilt.
         r.operations.truncate(1);
-        r.operations
-            .push(Operation::new("x", OperationType::Step, OperationStatus::Started));
+        r.operations.push(Arc::new(Operation::new(
+            "x",
+            OperationType::Step,
+            OperationStatus::Started,
+        )));
         assert_eq!(r.position("b"), None);
         assert_eq!(r.position("x"), Some(1));
         r.reindex();

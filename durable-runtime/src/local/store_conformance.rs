@@ -230,7 +230,7 @@ pub fn sample_record(arn: &str) -> Result<ExecutionRecord, String> {
     op.execution_details = Some(durable_core::wire::ExecutionDetails {
         input_payload: Some(input.into()),
     });
-    record.operations.push(op);
+    record.operations.push(Arc::new(op));
     push_event(
         &mut record,
         Some(&exec_id),
@@ -245,7 +245,7 @@ pub fn sample_record(arn: &str) -> Result<ExecutionRecord, String> {
 /// Appends an event with the next `EventId`.
 fn push_event(record: &mut ExecutionRecord, op: Option<&str>, details: EventDetails) {
     let event_id = record.events.len() as u64 + 1;
-    record.events.push(Event {
+    record.events.push(Arc::new(Event {
         event_type: details.event_type().to_owned(),
         sub_type: None,
         event_id,
@@ -255,7 +255,7 @@ fn push_event(record: &mut ExecutionRecord, op: Option<&str>, details: EventDeta
         // Distinct, millisecond-precise timestamps.
         event_timestamp: EpochMillis(record.start.0 + event_id as i64 * 1_001),
         details,
-    });
+    }));
 }
 
 /// Starts step `id` (operation and event).
@@ -264,13 +264,18 @@ fn start_step(record: &mut ExecutionRecord, id: &str) {
     op.name = Some(format!("step {id}"));
     op.sub_type = Some("Step".into());
     op.start_timestamp = Some(EpochMillis(record.start.0 + 5));
-    record.operations.push(op);
+    record.operations.push(Arc::new(op));
     push_event(record, Some(id), EventDetails::StepStarted(Empty {}));
 }
 
 /// Succeeds step `id` with `result`.
 fn succeed_step(record: &mut ExecutionRecord, id: &str, result: &str) {
-    if let Some(op) = record.operations.iter_mut().find(|o| o.id == id) {
+    if let Some(op) = record
+        .operations
+        .iter_mut()
+        .find(|o| o.id == id)
+        .map(Arc::make_mut)
+    {
         op.status = OperationStatus::Succeeded;
         op.end_timestamp = Some(EpochMillis(record.start.0 + 9));
         op.step_details = Some(StepDetails {
@@ -459,7 +464,7 @@ fn change_everything(r: &mut ExecutionRecord) {
     r.failed_invocations = 2;
     r.workflow = "renamed".into();
     r.input = Some("[1,2,3]".into());
-    if let Some(op) = r.operations.first_mut() {
+    if let Some(op) = r.operations.first_mut().map(Arc::make_mut) {
         op.status = OperationStatus::Succeeded;
         op.end_timestamp = r.end;
     }
@@ -590,7 +595,7 @@ fn arbitrary_edits_are_kept(make: MakeStore<'_>) -> CheckResult {
             r.operations.swap(1, 2);
         }
         r.events.truncate(3);
-        if let Some(e) = r.events.get_mut(1) {
+        if let Some(e) = r.events.get_mut(1).map(Arc::make_mut) {
             e.name = Some("renamed".into());
         }
         push_event(r, None, EventDetails::StepStarted(Empty {}));

@@ -5,6 +5,7 @@ use crate::local::store::ExecutionRecord;
 use durable_core::wire::{EpochMillis, Event, Operation, OperationStatus, OperationType};
 use rusqlite::{params, Connection, Statement};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Record fields that are stored in columns of their own; every other field of the record
 /// goes to the `extra` JSON column.
@@ -170,7 +171,8 @@ fn execute(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusql
 pub(super) fn insert(conn: &Connection, record: &mut ExecutionRecord) -> Result<(i64, String), CodecError> {
     let extra = extra_of(record)?;
     let h = Header::of(record)?;
-    execute(conn, 
+    execute(
+        conn,
         INSERT_EXECUTION,
         params![
             record.arn,
@@ -187,7 +189,8 @@ pub(super) fn insert(conn: &Connection, record: &mut ExecutionRecord) -> Result<
         ],
     )?;
     let seq = conn.last_insert_rowid();
-    execute(conn, 
+    execute(
+        conn,
         INSERT_PAYLOADS,
         params![seq, record.input, record.result, error_json(record)?],
     )?;
@@ -254,8 +257,15 @@ fn header_changed(a: &ExecutionRecord, b: &ExecutionRecord) -> bool {
 }
 
 /// How many leading elements `a` and `b` share.
-fn common_prefix<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+fn common_prefix<T: PartialEq>(a: &[Arc<T>], b: &[Arc<T>]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| same(x, y)).count()
+}
+
+/// Whether two shared values are equal: the same allocation is (an update copies an
+/// operation or event before it changes it, so one it did not touch is still shared with
+/// the stored record), and only different allocations are compared field by field.
+fn same<T: PartialEq>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Writes what changed from `entry.record` to `next`: the execution row (always, when
@@ -279,7 +289,11 @@ pub(super) fn write_update(
     let payloads = old.input != next.input || old.result != next.result || old.error != next.error;
     let header = extra != entry.extra || header_changed(old, next);
     let changed_ops: Vec<usize> = (0..next.operations.len())
-        .filter(|&i| old.operations.get(i) != next.operations.get(i))
+        .filter(|&i| {
+            !old.operations
+                .get(i)
+                .is_some_and(|op| same(op, &next.operations[i]))
+        })
         .collect();
     let ops_removed = next.operations.len() < old.operations.len();
     let events_from = common_prefix(&old.events, &next.events);
@@ -289,7 +303,8 @@ pub(super) fn write_update(
     }
     let seq = entry.seq;
     let h = Header::of(next)?;
-    let updated = execute(conn, 
+    let updated = execute(
+        conn,
         UPDATE_EXECUTION,
         params![
             seq,
@@ -312,13 +327,15 @@ pub(super) fn write_update(
         )));
     }
     if payloads {
-        execute(conn, 
+        execute(
+            conn,
             UPDATE_PAYLOADS,
             params![seq, next.input, next.result, error_json(next)?],
         )?;
     }
     if ops_removed {
-        execute(conn, 
+        execute(
+            conn,
             "DELETE FROM operations WHERE execution = ?1 AND position >= ?2",
             params![seq, to_i64(next.operations.len() as u64, "operation count")?],
         )?;
@@ -331,7 +348,8 @@ pub(super) fn write_update(
     }
     if events_changed {
         if events_from < old.events.len() {
-            execute(conn, 
+            execute(
+                conn,
                 "DELETE FROM events WHERE execution = ?1 AND position >= ?2",
                 params![seq, to_i64(events_from as u64, "event position")?],
             )?;
@@ -457,7 +475,7 @@ impl<'c> Loader<'c> {
         let ops = self.operations.query_map([seq], |r| r.get::<_, String>(0))?;
         for body in ops {
             let op: Operation = serde_json::from_str(&body?).map_err(|e| bad("an operation", &e))?;
-            record.operations.push(op);
+            record.operations.push(Arc::new(op));
         }
         let events = self
             .events
@@ -467,7 +485,7 @@ impl<'c> Loader<'c> {
             let mut event: Event = serde_json::from_str(&body).map_err(|e| bad("an event", &e))?;
             // The column is exact; the JSON carries seconds as a float.
             event.event_timestamp = EpochMillis(timestamp);
-            record.events.push(event);
+            record.events.push(Arc::new(event));
         }
         Ok(Entry {
             seq,
