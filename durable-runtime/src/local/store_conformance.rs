@@ -707,9 +707,15 @@ fn update_is_atomic_for_readers(make: MakeStore<'_>) -> CheckResult {
     Ok(())
 }
 
-fn concurrent_updates_are_not_lost(make: MakeStore<'_>) -> CheckResult {
-    const THREADS: usize = 4;
-    const EACH: usize = 25;
+/// How one thread of [`updated_from_threads`] applies its update number `i`: one more
+/// invocation and a new step `id`.
+type ApplyFrom = fn(&dyn Store, &str, u32, String) -> Result<(), String>;
+
+/// Four threads apply 25 updates each to one new execution with `apply`; checks that none
+/// was lost (every increment counted, every step appended, event ids dense).
+fn updated_from_threads(make: MakeStore<'_>, what: &str, apply: ApplyFrom) -> CheckResult {
+    const THREADS: u32 = 4;
+    const EACH: u32 = 25;
     let store = make();
     let record = sample_record(&arn(1))?;
     ok(store.create(record.clone()), "create")?;
@@ -719,12 +725,7 @@ fn concurrent_updates_are_not_lost(make: MakeStore<'_>) -> CheckResult {
             let arn = record.arn.clone();
             std::thread::spawn(move || -> Result<(), String> {
                 for i in 0..EACH {
-                    store
-                        .update(&arn, &mut |r| {
-                            r.invocations += 1;
-                            start_step(r, &format!("t{t}-{i}"));
-                        })
-                        .map_err(|e| format!("update failed: {e}"))?;
+                    apply(&*store, &arn, t + i, format!("t{t}-{i}"))?;
                 }
                 Ok(())
             })
@@ -734,24 +735,35 @@ fn concurrent_updates_are_not_lost(make: MakeStore<'_>) -> CheckResult {
         t.join().map_err(|_| "an updating thread panicked".to_owned())??;
     }
     let got = ok(store.get(&record.arn), "get")?;
-    let n = THREADS * EACH;
+    let n = (THREADS * EACH) as usize;
     ensure!(
         got.invocations as usize == n,
-        "{n} concurrent increments left invocations at {}",
+        "{n} {what} increments left invocations at {}",
         got.invocations
     );
     ensure!(
         got.operations.len() == n + 1,
-        "{n} concurrent appends left {} operations",
+        "{n} {what} appends left {} operations",
         got.operations.len().saturating_sub(1)
     );
     let ids: Vec<u64> = got.events.iter().map(|e| e.event_id).collect();
     let dense: Vec<u64> = (1..=n as u64 + 1).collect();
     ensure!(
         ids == dense,
-        "event ids after concurrent appends are not dense: {ids:?}"
+        "event ids after {what} appends are not dense: {ids:?}"
     );
     Ok(())
+}
+
+fn concurrent_updates_are_not_lost(make: MakeStore<'_>) -> CheckResult {
+    updated_from_threads(make, "concurrent", |store, arn, _, id| {
+        store
+            .update(arn, &mut |r| {
+                r.invocations += 1;
+                start_step(r, &id);
+            })
+            .map_err(|e| format!("update failed: {e}"))
+    })
 }
 
 /// Waits for a [`Store::submit`] future on a runtime of its own (the suite is synchronous).
@@ -815,50 +827,23 @@ fn submitted_updates_apply_in_order(make: MakeStore<'_>) -> CheckResult {
 }
 
 fn submitted_and_direct_updates_do_not_overwrite_each_other(make: MakeStore<'_>) -> CheckResult {
-    const THREADS: u32 = 4;
-    const EACH: u32 = 20;
-    let store = make();
-    let record = sample_record(&arn(1))?;
-    ok(store.create(record.clone()), "create")?;
-    let threads: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let store = store.clone();
-            let arn = record.arn.clone();
-            std::thread::spawn(move || -> Result<(), String> {
-                for i in 0..EACH {
-                    let id = format!("t{t}-{i}");
-                    if (t + i) % 2 == 0 {
-                        store.update(&arn, &mut |r| {
-                            r.invocations += 1;
-                            start_step(r, &id);
-                        })
-                    } else {
-                        wait(store.submit(
-                            &arn,
-                            Box::new(move |r| {
-                                r.invocations += 1;
-                                start_step(r, &id);
-                            }),
-                        ))?
-                    }
-                    .map_err(|e| format!("update failed: {e}"))?;
-                }
-                Ok(())
+    updated_from_threads(make, "mixed (update and submit)", |store, arn, n, id| {
+        let result = if n % 2 == 0 {
+            store.update(arn, &mut |r| {
+                r.invocations += 1;
+                start_step(r, &id);
             })
-        })
-        .collect();
-    for t in threads {
-        t.join().map_err(|_| "an updating thread panicked".to_owned())??;
-    }
-    let got = ok(store.get(&record.arn), "get")?;
-    let n = (THREADS * EACH) as usize;
-    ensure!(
-        got.invocations as usize == n && got.operations.len() == n + 1,
-        "{n} mixed updates left invocations at {} and {} operations",
-        got.invocations,
-        got.operations.len().saturating_sub(1)
-    );
-    Ok(())
+        } else {
+            wait(store.submit(
+                arn,
+                Box::new(move |r| {
+                    r.invocations += 1;
+                    start_step(r, &id);
+                }),
+            ))?
+        };
+        result.map_err(|e| format!("update failed: {e}"))
+    })
 }
 
 fn records_survive_reopening(open: MakeStore<'_>) -> CheckResult {
