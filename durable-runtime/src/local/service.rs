@@ -810,15 +810,7 @@ pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
     let ops = record
         .operations
         .iter()
-        .filter_map(|op| match (op.operation_type, op.status) {
-            (OperationType::Wait, OperationStatus::Started) => {
-                op.wait_details.as_ref()?.scheduled_end_timestamp
-            }
-            (OperationType::Step, OperationStatus::Pending) => {
-                op.step_details.as_ref()?.next_attempt_timestamp
-            }
-            _ => None,
-        })
+        .filter_map(|op| operation_timer(op))
         .min();
     match (ops, callbacks) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -826,20 +818,13 @@ pub(crate) fn next_timer(record: &ExecutionRecord) -> Option<EpochMillis> {
     }
 }
 
-/// Whether `op` is a wait that ended or a step retry that is due at `now`.
-fn timer_due(op: &Operation, now: EpochMillis) -> bool {
+/// When `op`'s timer fires, if it has one: the end of a running wait, or the next attempt
+/// of a step waiting to retry.
+pub(crate) fn operation_timer(op: &Operation) -> Option<EpochMillis> {
     match (op.operation_type, op.status) {
-        (OperationType::Wait, OperationStatus::Started) => op
-            .wait_details
-            .as_ref()
-            .and_then(|d| d.scheduled_end_timestamp)
-            .is_some_and(|end| end <= now),
-        (OperationType::Step, OperationStatus::Pending) => op
-            .step_details
-            .as_ref()
-            .and_then(|d| d.next_attempt_timestamp)
-            .is_some_and(|t| t <= now),
-        _ => false,
+        (OperationType::Wait, OperationStatus::Started) => op.wait_details.as_ref()?.scheduled_end_timestamp,
+        (OperationType::Step, OperationStatus::Pending) => op.step_details.as_ref()?.next_attempt_timestamp,
+        _ => None,
     }
 }
 
@@ -849,41 +834,28 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
     let mut fired = Vec::new();
     let mut events = Vec::new();
     for slot in &mut record.operations {
-        if !timer_due(slot, now) {
+        let Some(due) = operation_timer(slot).filter(|t| *t <= now) else {
             continue;
-        }
+        };
         // Copied only now: untouched operations stay shared with the stored record.
         let op = Arc::make_mut(slot);
-        match (op.operation_type, op.status) {
-            (OperationType::Wait, OperationStatus::Started) => {
-                let Some(end) = op.wait_details.as_ref().and_then(|d| d.scheduled_end_timestamp) else {
-                    continue;
-                };
-                if end > now {
-                    continue;
-                }
-                op.status = OperationStatus::Succeeded;
-                op.end_timestamp = Some(now);
-                let duration = op
-                    .start_timestamp
-                    .map_or(0, |s| ((end.0 - s.0) / 1000).max(0) as u64);
-                fired.push(op.id.clone());
-                events.push((
-                    op.id.clone(),
-                    op.name.clone(),
-                    op.sub_type.clone(),
-                    op.parent_id.clone(),
-                    EventDetails::WaitSucceeded(WaitSucceededDetails { duration }),
-                ));
-            }
-            (OperationType::Step, OperationStatus::Pending) => {
-                let due = op.step_details.as_ref().and_then(|d| d.next_attempt_timestamp);
-                if due.is_some_and(|t| t <= now) {
-                    op.status = OperationStatus::Ready;
-                    fired.push(op.id.clone());
-                }
-            }
-            _ => {}
+        fired.push(op.id.clone());
+        if op.operation_type == OperationType::Wait {
+            op.status = OperationStatus::Succeeded;
+            op.end_timestamp = Some(now);
+            let duration = op
+                .start_timestamp
+                .map_or(0, |s| ((due.0 - s.0) / 1000).max(0) as u64);
+            events.push((
+                op.id.clone(),
+                op.name.clone(),
+                op.sub_type.clone(),
+                op.parent_id.clone(),
+                EventDetails::WaitSucceeded(WaitSucceededDetails { duration }),
+            ));
+        } else {
+            // A step waiting to retry.
+            op.status = OperationStatus::Ready;
         }
     }
     for (id, name, sub, parent, details) in events {

@@ -415,6 +415,38 @@ impl Db {
         Ok(tx)
     }
 
+    /// Applies `update` to execution `arn` inside the write transaction on `conn` and returns
+    /// the new cache entry (`None` when nothing changed). `staged` holds records changed
+    /// earlier in the same transaction and not yet in the cache: those are the base.
+    fn stage(
+        &self,
+        conn: &Connection,
+        staged: &HashMap<String, Entry>,
+        arn: &str,
+        update: impl FnOnce(&mut ExecutionRecord) -> Result<(), StoreError>,
+    ) -> Result<Option<Entry>, StoreError> {
+        // The cache only changes under the writer lock, which the caller holds; the read
+        // lock is not held while the closure runs.
+        let mut next = match staged.get(arn) {
+            Some(entry) => entry.record.clone(),
+            None => self.cached(arn)?,
+        };
+        update(&mut next)?;
+        let cache = read(&self.cache);
+        let base = staged
+            .get(arn)
+            .or_else(|| cache.entries.get(arn))
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+        let written = codec::write_update(conn, base, &mut next)
+            .map_err(|e| self.backend(&format!("updating execution `{arn}`"), e))?;
+        Ok(written.map(|extra| Entry {
+            seq: base.seq,
+            rev: base.rev + 1,
+            extra,
+            record: next,
+        }))
+    }
+
     /// A copy of the cached record of `arn`.
     fn cached(&self, arn: &str) -> Result<ExecutionRecord, StoreError> {
         read(&self.cache)
@@ -472,31 +504,18 @@ impl Store for SqliteStore {
         let db = &*self.db;
         let mut writer = lock(&db.writer);
         let tx = db.begin(&mut writer)?;
-        // The cache only changes under the writer lock, which this call holds throughout.
-        let mut next = db.cached(arn)?;
-        f(&mut next);
-        let written = {
-            let cache = read(&db.cache);
-            let entry = cache
-                .entries
-                .get(arn)
-                .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
-            codec::write_update(&tx, entry, &mut next)
-                .map_err(|e| db.backend(&format!("updating execution `{arn}`"), e))?
-        };
-        let Some(extra) = written else {
+        let staged = db.stage(&tx, &HashMap::new(), arn, |next| {
+            f(next);
+            Ok(())
+        })?;
+        let Some(entry) = staged else {
             // Nothing changed; dropping the transaction ends it.
             return Ok(());
         };
         tx.commit()
             .map_err(|e| db.backend(&format!("committing execution `{arn}`"), e))?;
         db.stats.committed(1);
-        let mut cache = write(&db.cache);
-        if let Some(entry) = cache.entries.get_mut(arn) {
-            entry.record = next;
-            entry.rev += 1;
-            entry.extra = extra;
-        }
+        write(&db.cache).entries.insert(arn.to_owned(), entry);
         Ok(())
     }
 

@@ -170,7 +170,8 @@ impl Worker {
             if orphaned {
                 report.progressed = true;
             }
-            if glance.next_timer.is_some_and(|t| t <= now) {
+            let timer_due = glance.next_timer.is_some_and(|t| t <= now);
+            if timer_due {
                 store.update(&arn, &mut |r| {
                     service::fire_timers(r, now);
                 })?;
@@ -179,7 +180,8 @@ impl Worker {
             if glance.invokes {
                 report.progressed |= self.advance_invokes(&arn)?;
             }
-            if orphaned || glance.next_timer.is_some_and(|t| t <= now) || glance.invokes {
+            // Something changed the record: look again.
+            if orphaned || timer_due || glance.invokes {
                 let Some(fresh) = self.glance(&arn, now)? else {
                     continue;
                 };

@@ -2,7 +2,7 @@
 //! only the difference between a record and its updated copy.
 
 use crate::local::store::ExecutionRecord;
-use durable_core::wire::{EpochMillis, Event, Operation, OperationStatus, OperationType};
+use durable_core::wire::{EpochMillis, Event, Operation};
 use rusqlite::{params, Connection, Statement};
 use serde_json::Value;
 use std::sync::Arc;
@@ -102,15 +102,7 @@ fn json<T: serde::Serialize>(value: &T, what: &str) -> Result<String, CodecError
 
 /// When the operation's timer fires, if it has one running.
 fn timer_of(op: &Operation) -> Option<i64> {
-    match (op.operation_type, op.status) {
-        (OperationType::Wait, OperationStatus::Started) => {
-            op.wait_details.as_ref()?.scheduled_end_timestamp.map(|t| t.0)
-        }
-        (OperationType::Step, OperationStatus::Pending) => {
-            op.step_details.as_ref()?.next_attempt_timestamp.map(|t| t.0)
-        }
-        _ => None,
-    }
+    crate::local::service::operation_timer(op).map(|t| t.0)
 }
 
 const INSERT_EXECUTION: &str = "INSERT INTO executions (arn, workflow, status, start_ms, end_ms, \

@@ -12,11 +12,11 @@
 //! [`Store::update`](crate::local::Store::update): two processes sharing a file still never
 //! overwrite each other's changes.
 
-use super::codec::{self, Entry};
-use super::{lock, read, write, Db, StoreError};
-use crate::local::store::DeferredUpdate;
+use super::codec::Entry;
+use super::{lock, write, Db, StoreError};
+use crate::local::store::{DeferredUpdate, ExecutionRecord};
 use durable_core::BoxFuture;
-use rusqlite::{Connection, Transaction};
+use rusqlite::Transaction;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -142,7 +142,7 @@ impl Db {
         for Request { arn, update, reply } in group {
             let result = if alone {
                 // Nothing else to protect: a failure rolls back the whole transaction.
-                self.stage(&tx, &staged, &arn, update)
+                self.stage(&tx, &staged, &arn, |next| caught(&arn, update, next))
             } else {
                 self.stage_in_savepoint(&mut tx, &staged, &arn, update)
             };
@@ -166,10 +166,7 @@ impl Db {
             Ok(()) => {
                 if written > 0 {
                     self.stats.committed(written);
-                    let mut cache = write(&self.cache);
-                    for (arn, entry) in staged {
-                        cache.entries.insert(arn, entry);
-                    }
+                    write(&self.cache).entries.extend(staged);
                 }
                 drop(writer);
                 for (reply, result) in replies {
@@ -198,7 +195,7 @@ impl Db {
             .savepoint()
             .map_err(|e| self.backend("beginning a savepoint", e))?;
         // On an error the savepoint is dropped, which rolls back what this update wrote.
-        let entry = self.stage(&savepoint, staged, arn, update)?;
+        let entry = self.stage(&savepoint, staged, arn, |next| caught(arn, update, next))?;
         if entry.is_some() {
             savepoint
                 .commit()
@@ -206,38 +203,14 @@ impl Db {
         }
         Ok(entry)
     }
+}
 
-    /// Applies one update inside the group's transaction and returns the new record for
-    /// the cache (`None` when it changed nothing).
-    fn stage(
-        &self,
-        conn: &Connection,
-        staged: &HashMap<String, Entry>,
-        arn: &str,
-        update: DeferredUpdate,
-    ) -> Result<Option<Entry>, StoreError> {
-        // An earlier update of the same execution in this group is the base, not the cache.
-        let mut next = match staged.get(arn) {
-            Some(entry) => entry.record.clone(),
-            None => self.cached(arn)?,
-        };
-        catch_unwind(AssertUnwindSafe(|| update(&mut next))).map_err(|_| {
-            StoreError::Backend(format!(
-                "the update of execution `{arn}` panicked; nothing of it was written"
-            ))
-        })?;
-        let cache = read(&self.cache);
-        let base = staged
-            .get(arn)
-            .or_else(|| cache.entries.get(arn))
-            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
-        let written = codec::write_update(conn, base, &mut next)
-            .map_err(|e| self.backend(&format!("updating execution `{arn}`"), e))?;
-        Ok(written.map(|extra| Entry {
-            seq: base.seq,
-            rev: base.rev + 1,
-            extra,
-            record: next,
-        }))
-    }
+/// Runs `update` on `next`, turning a panic into an error for its caller alone: the commit
+/// thread goes on with the rest of the group.
+fn caught(arn: &str, update: DeferredUpdate, next: &mut ExecutionRecord) -> Result<(), StoreError> {
+    catch_unwind(AssertUnwindSafe(|| update(next))).map_err(|_| {
+        StoreError::Backend(format!(
+            "the update of execution `{arn}` panicked; nothing of it was written"
+        ))
+    })
 }
