@@ -1,6 +1,7 @@
 //! Facts about the machine a report was measured on, and this process's memory, read from
 //! `/proc` (Linux; elsewhere they read as unknown).
 
+use durable_runtime::wire::EpochMillis;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -76,35 +77,12 @@ fn filesystem_of(dir: &Path) -> Option<String> {
 
 /// `YYYY-MM-DD HH:MM UTC` for now.
 fn utc_now() -> String {
-    let secs = SystemTime::now()
+    let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (mut days, rest) = (secs / 86_400, secs % 86_400);
-    let leap = |y: u64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mut year = 1970;
-    loop {
-        let len = if leap(year) { 366 } else { 365 };
-        if days < len {
-            break;
-        }
-        days -= len;
-        year += 1;
-    }
-    let feb = if leap(year) { 29 } else { 28 };
-    let mut month = 1;
-    for len in [31, feb, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] {
-        if days < len {
-            break;
-        }
-        days -= len;
-        month += 1;
-    }
-    format!(
-        "{year:04}-{month:02}-{:02} {:02}:{:02} UTC",
-        days + 1,
-        rest / 3600,
-        rest % 3600 / 60
-    )
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    // `YYYY-MM-DDTHH:MM:SS.mmmZ`
+    let text = EpochMillis(ms).to_rfc3339();
+    format!("{} {} UTC", &text[..10], &text[11..16])
 }
 
 /// A `/proc/self/status` field in kB (`VmRSS`: resident now; `VmHWM`: peak resident).
