@@ -30,7 +30,7 @@ impl CheckpointClient for InstantClient {
     fn checkpoint(
         &self,
         _: &str,
-        _: CheckpointRequest,
+        _: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let n = self.calls.fetch_add(1, Ordering::Relaxed);
         Box::pin(std::future::ready(Ok(CheckpointResponse {

@@ -7,6 +7,7 @@ use crate::limits::{MAX_BATCH_BYTES, MAX_BATCH_UPDATES};
 use crate::wire::{CheckpointRequest, CheckpointResponse, ExecutionStatePage, OperationUpdate};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -15,11 +16,12 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// `aws-sdk-lambda`; the local engine implements it in process.
 pub trait CheckpointClient: Send + Sync + 'static {
     /// `CheckpointDurableExecution`: apply `request.updates` in order, rotate the token and
-    /// return the operations that changed.
+    /// return the operations that changed. The request is shared: the engine keeps it to
+    /// apply the acknowledged updates locally, so a batch (with its payloads) is never copied.
     fn checkpoint(
         &self,
         execution_arn: &str,
-        request: CheckpointRequest,
+        request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>>;
 
     /// `GetDurableExecutionState`: one page of recorded operations after `marker`.

@@ -182,7 +182,8 @@ type CheckpointCall = BoxFuture<'static, Result<CheckpointResponse, CheckpointEr
 
 struct InFlight {
     last_seq: u64,
-    sent: Vec<OperationUpdate>,
+    /// What was sent; acknowledged locally once the call returns.
+    request: Arc<CheckpointRequest>,
     call: CheckpointCall,
     /// Pages still to fetch after the response announced more.
     paging: Option<BoxFuture<'static, Result<Vec<crate::wire::Operation>, CheckpointError>>>,
@@ -209,15 +210,15 @@ impl Driver {
             let Some((token, last_seq, sent)) = self.exec.take_batch() else {
                 return Pump::Idle;
             };
-            let request = CheckpointRequest {
+            let request = Arc::new(CheckpointRequest {
                 checkpoint_token: token,
                 client_token: None,
-                updates: sent.clone(),
-            };
-            let call = self.exec.client.checkpoint(&self.exec.arn, request);
+                updates: sent,
+            });
+            let call = self.exec.client.checkpoint(&self.exec.arn, request.clone());
             self.in_flight = Some(InFlight {
                 last_seq,
-                sent,
+                request,
                 call,
                 paging: None,
                 response: None,
@@ -259,7 +260,8 @@ impl Driver {
         }
         if let Some(flight) = self.in_flight.take() {
             let response = flight.response.unwrap_or_default();
-            self.exec.acknowledge(flight.last_seq, &flight.sent, response);
+            self.exec
+                .acknowledge(flight.last_seq, &flight.request.updates, response);
             if !extra.is_empty() {
                 self.exec.merge(extra);
             }

@@ -18,10 +18,10 @@ impl CheckpointClient for Scripted {
     fn checkpoint(
         &self,
         _: &str,
-        request: CheckpointRequest,
+        request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let n = self.requests.lock().unwrap().len();
-        self.requests.lock().unwrap().push(request);
+        self.requests.lock().unwrap().push((*request).clone());
         let next = self.responses.lock().unwrap().pop_front().unwrap_or_else(|| {
             Ok(CheckpointResponse {
                 checkpoint_token: Some(format!("t{n}")),

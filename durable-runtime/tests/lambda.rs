@@ -509,7 +509,7 @@ async fn arbitrary_checkpoint_responses_are_typed_errors() {
             updates: Vec::new(),
         };
         // Either a parsed response or a classified error: never a panic.
-        let _ = client.checkpoint("run/exec", request).await;
+        let _ = client.checkpoint("run/exec", std::sync::Arc::new(request)).await;
         let _ = client.get_state("run/exec", "t0", "m").await;
         bodies.lock().unwrap().clear();
     }

@@ -8,6 +8,7 @@ use crate::error::CheckpointError;
 use crate::wire::{CheckpointRequest, CheckpointResponse, ExecutionStatePage};
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_lambda::Client;
+use std::sync::Arc;
 
 /// Page size asked of `GetDurableExecutionState` (the service maximum; both reference SDKs
 /// use it).
@@ -41,7 +42,7 @@ impl CheckpointClient for LambdaCheckpointClient {
     fn checkpoint(
         &self,
         execution_arn: &str,
-        request: CheckpointRequest,
+        request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let client = self.client.clone();
         let arn = execution_arn.to_owned();
@@ -54,8 +55,8 @@ impl CheckpointClient for LambdaCheckpointClient {
             let out = client
                 .checkpoint_durable_execution()
                 .durable_execution_arn(arn)
-                .checkpoint_token(request.checkpoint_token)
-                .set_client_token(request.client_token)
+                .checkpoint_token(request.checkpoint_token.clone())
+                .set_client_token(request.client_token.clone())
                 .set_updates(Some(updates))
                 .send()
                 .await

@@ -29,17 +29,12 @@ impl CheckpointClient for LocalClient {
     fn checkpoint(
         &self,
         execution_arn: &str,
-        request: CheckpointRequest,
+        request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let now = EpochMillis(self.clock.now_ms());
-        let CheckpointRequest {
-            checkpoint_token,
-            updates,
-            ..
-        } = request;
         // Submitted now, committed when the store commits (with other executions' updates).
         let committed = store::apply(&*self.store, execution_arn, move |record| {
-            service::checkpoint(record, &checkpoint_token, &updates, now)
+            service::checkpoint(record, &request.checkpoint_token, &request.updates, now)
         });
         Box::pin(async move {
             let (token, operations) = committed.await.map_err(store_error)??;

@@ -98,7 +98,7 @@ impl CheckpointClient for RecordingClient {
     fn checkpoint(
         &self,
         execution_arn: &str,
-        request: CheckpointRequest,
+        request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         if let Some(path) = out_file(execution_arn, "checkpoints") {
             if let Ok(line) = serde_json::to_string(&request.updates) {
