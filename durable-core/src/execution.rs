@@ -62,7 +62,7 @@ impl OpIdentity {
 }
 
 pub(crate) struct State {
-    pub ops: HashMap<String, Operation>,
+    pub ops: HashMap<String, Arc<Operation>>,
     pub token: Option<String>,
     pub queue: VecDeque<(u64, OperationUpdate)>,
     next_seq: u64,
@@ -98,7 +98,10 @@ impl Execution {
         let replaying = operations
             .iter()
             .any(|o| o.operation_type != OperationType::Execution);
-        let ops = operations.into_iter().map(|o| (o.id.clone(), o)).collect();
+        let ops = operations
+            .into_iter()
+            .map(|o| (o.id.clone(), Arc::new(o)))
+            .collect();
         Execution {
             arn,
             client,
@@ -145,7 +148,7 @@ impl Execution {
 
     /// Looks up the record of `op`, checking that history recorded the same kind of operation
     /// at that position. A mismatch is fatal.
-    pub fn lookup(&self, op: &OpIdentity) -> Result<Option<Operation>, DurableError> {
+    pub fn lookup(&self, op: &OpIdentity) -> Result<Option<Arc<Operation>>, DurableError> {
         let mut st = self.lock();
         if let Some(f) = &st.fatal {
             return Err(f.clone());
@@ -227,7 +230,7 @@ impl Execution {
         &self,
         id: &str,
         ready: impl Fn(&Operation) -> bool,
-    ) -> Result<Operation, DurableError> {
+    ) -> Result<Arc<Operation>, DurableError> {
         let mut guard = BlockedGuard {
             exec: self,
             counted: false,
@@ -415,17 +418,17 @@ fn none_if_empty(s: Option<&str>) -> Option<&str> {
 }
 
 /// Inserts or replaces the record of `op` (without allocating a key when it is known).
-fn upsert(ops: &mut HashMap<String, Operation>, op: Operation) {
+fn upsert(ops: &mut HashMap<String, Arc<Operation>>, op: Operation) {
     match ops.get_mut(&op.id) {
-        Some(slot) => *slot = op,
+        Some(slot) => *slot = Arc::new(op),
         None => {
-            ops.insert(op.id.clone(), op);
+            ops.insert(op.id.clone(), Arc::new(op));
         }
     }
 }
 
 /// What the service will have recorded after `u`, for operations the response omits.
-fn apply_locally(ops: &mut HashMap<String, Operation>, u: &OperationUpdate, now: EpochMillis) {
+fn apply_locally(ops: &mut HashMap<String, Arc<Operation>>, u: &OperationUpdate, now: EpochMillis) {
     if u.operation_type == OperationType::Execution {
         return;
     }
@@ -435,9 +438,9 @@ fn apply_locally(ops: &mut HashMap<String, Operation>, u: &OperationUpdate, now:
         op.name = u.name.clone();
         op.sub_type = u.sub_type.clone();
         op.start_timestamp = Some(now);
-        ops.insert(u.id.clone(), op);
+        ops.insert(u.id.clone(), Arc::new(op));
     }
-    let Some(op) = ops.get_mut(&u.id) else {
+    let Some(op) = ops.get_mut(&u.id).map(Arc::make_mut) else {
         return;
     };
     match (u.operation_type, u.action) {

@@ -136,7 +136,7 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for CreateCallback<T> {
                 record = exec.lock().ops.get(&op.id).cloned();
             }
             let id = record
-                .and_then(|r| r.callback_details.and_then(|d| d.callback_id))
+                .and_then(|r| r.callback_details.as_ref()?.callback_id.clone())
                 .ok_or_else(|| {
                     exec.set_fatal(DurableError::Validation(format!(
                         "the service returned no CallbackId for callback {}",
@@ -165,7 +165,7 @@ impl<T: DeserializeOwned + Send + 'static> Callback<T> {
     pub async fn result(self) -> Result<T, DurableError> {
         let exec = self.ctx.exec().clone();
         let done = exec.wait_for(&self.op.id, |r| r.status.is_terminal()).await?;
-        let details = done.callback_details.unwrap_or_default();
+        let details = done.callback_details.clone().unwrap_or_default();
         let name = self.op.name.clone();
         let error = |default_type: &str| {
             Box::new(

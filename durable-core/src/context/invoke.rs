@@ -140,7 +140,7 @@ where
                 exec.checkpoint(start).await?;
             }
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
-            let details = done.chained_invoke_details.unwrap_or_default();
+            let details = done.chained_invoke_details.clone().unwrap_or_default();
             if done.status == OperationStatus::Succeeded {
                 let cx = SerdesContext {
                     operation_id: &op.id,
