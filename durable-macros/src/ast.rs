@@ -12,8 +12,6 @@ pub(crate) struct Workflow {
     /// The user's function (the determinism lint strips escape-hatch attributes from it).
     pub(crate) original: ItemFn,
     pub(crate) args: WorkflowArgs,
-    /// The context parameter's name, when it is a plain identifier.
-    pub(crate) ctx_ident: Option<Ident>,
     /// The input type (`()` when the function takes only the context).
     pub(crate) input: Type,
     /// The declared return type.
@@ -52,7 +50,6 @@ impl Workflow {
         let sig = &original.sig;
         check_common(cx, &original, "#[durable_workflow]", WORKFLOW_FORMS);
         let mut inputs = sig.inputs.iter();
-        let mut ctx_ident = None;
         match inputs.next() {
             Some(FnArg::Typed(pt)) => {
                 if !type_ends_with(&pt.ty, "DurableContext") {
@@ -60,9 +57,6 @@ impl Workflow {
                         &pt.ty,
                         format!("the first parameter of a workflow must be the context, `ctx: DurableContext`; {WORKFLOW_FORMS}"),
                     );
-                }
-                if let Pat::Ident(pi) = &*pt.pat {
-                    ctx_ident = Some(pi.ident.clone());
                 }
             }
             Some(FnArg::Receiver(_)) => {} // reported by check_common
@@ -89,7 +83,6 @@ impl Workflow {
         Workflow {
             original,
             args,
-            ctx_ident,
             input,
             output,
             signature_ok,

@@ -172,7 +172,7 @@ fn generate(step: &Step) -> TokenStream {
                 // The body keeps its own signature, so `?`, `return` and inference work as
                 // written; clippy's disallowed-methods list does not apply inside steps.
                 #(#body_attrs)*
-                #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+                #[allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::iter_over_hash_type)]
                 #body_fn
                 let _ = &#step_cx; // not every body asks for it
                 let Self { #(#field_idents),* } = self;

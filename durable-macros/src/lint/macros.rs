@@ -1,0 +1,262 @@
+//! Macro invocations in a workflow body: `select!` without `biased;`, global state declared
+//! with `thread_local!`/`lazy_static!`, and calls hidden in macro arguments (`format!`,
+//! `matches!`, `tracing::info!`, a user's own macros) or in a `macro_rules!` the body
+//! declares and uses. Arguments that parse as expressions are linted like the body; the rest
+//! is scanned token by token for calls.
+
+use super::rules::{self, Category};
+use super::{Linter, Resolved};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Macro};
+
+impl Linter<'_> {
+    pub(super) fn check_macro(&mut self, mac: &Macro) {
+        let Some(last) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        let written: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let written = format!("{}!", written.join("::"));
+        match last.as_str() {
+            "select" if !starts_with_biased(&mac.tokens) => self.report(&mac.path, &written, Category::Racy),
+            "thread_local" | "lazy_static" => self.report(&mac.path, &written, Category::Global),
+            "nanoid" => self.report(&mac.path, &written, Category::Ids),
+            _ => {}
+        }
+        if let Some(definition) = self.local_macros.get(&last).cloned() {
+            // A `macro_rules!` of the body: its transcribers expand here.
+            if self.linted_macros.insert(last.clone()) {
+                self.scan_tokens(definition);
+            }
+        }
+        if is_format_like(&last) && format_string_has_pointer(&mac.tokens) {
+            self.report(&mac.path, &format!("{{:p}} in {written}"), Category::Address);
+        }
+        // The arguments: linted, never changed (the macro's tokens are emitted as written).
+        let ops = self.ops.len();
+        for piece in split_pieces(mac.tokens.clone()) {
+            match syn::parse2::<Expr>(piece.clone()) {
+                Ok(mut expr) => self.visit_expr_mut(&mut expr),
+                Err(_) => self.scan_tokens(piece),
+            }
+        }
+        self.ops.truncate(ops);
+    }
+
+    /// Looks for calls in tokens that do not parse as an expression: `path::to::f(..)` and
+    /// `.method(..)`.
+    fn scan_tokens(&mut self, tokens: TokenStream) {
+        if !self.linting() {
+            return;
+        }
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            match &tokens[i] {
+                TokenTree::Group(g) => self.scan_tokens(g.stream()),
+                TokenTree::Punct(p) if p.as_char() == '.' => {
+                    if let (Some(TokenTree::Ident(method)), Some(TokenTree::Group(args))) =
+                        (tokens.get(i + 1), tokens.get(i + 2))
+                    {
+                        if args.delimiter() == Delimiter::Parenthesis {
+                            let receiver_is_ctx = match i.checked_sub(1).and_then(|j| tokens.get(j)) {
+                                Some(TokenTree::Ident(r)) => {
+                                    self.names.value(&r.to_string()).is_some_and(|f| f.ctx)
+                                }
+                                _ => false,
+                            };
+                            let argc = count_args(args.stream());
+                            let name = method.to_string();
+                            let category = rules::classify_method(&name, argc)
+                                .or_else(|| rules::classify_provider_method(&name, argc));
+                            if let (Some(category), false) = (category, receiver_is_ctx) {
+                                self.report(method, &format!(".{name}()"), category);
+                            }
+                        }
+                    }
+                }
+                TokenTree::Ident(_) => {
+                    // A path: idents joined by `::`, then a call or a value.
+                    let start = i;
+                    let mut segments = Vec::new();
+                    let mut j = i;
+                    let leading = start >= 2
+                        && matches!((&tokens[start - 1], &tokens[start - 2]),
+                            (TokenTree::Punct(a), TokenTree::Punct(b)) if a.as_char() == ':' && b.as_char() == ':');
+                    let after_dot =
+                        start >= 1 && matches!(&tokens[start - 1], TokenTree::Punct(p) if p.as_char() == '.');
+                    while let Some(TokenTree::Ident(id)) = tokens.get(j) {
+                        segments.push(id.clone());
+                        match (tokens.get(j + 1), tokens.get(j + 2)) {
+                            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                                if a.as_char() == ':' && b.as_char() == ':' =>
+                            {
+                                j += 3
+                            }
+                            _ => break,
+                        }
+                    }
+                    let called = matches!(tokens.get(j + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                    if !leading && !after_dot && (called || segments.len() > 1) {
+                        let written: Vec<String> = segments.iter().map(ToString::to_string).collect();
+                        let found = match self.names.resolve(&written, false) {
+                            Resolved::Local => None,
+                            Resolved::Rooted(full) => rules::classify_rooted(&full),
+                            Resolved::Floating(segs) => rules::classify_floating(&segs)
+                                .map(|(c, _)| c)
+                                .filter(|_| called || segs.len() > 1),
+                        };
+                        if let Some(category) = found {
+                            let span: TokenStream =
+                                segments.iter().map(|s| TokenTree::Ident(s.clone())).collect();
+                            self.report(span, &written.join("::"), category);
+                        }
+                    }
+                    i = j;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    pub(super) fn check_reason(&self, attr: &syn::Attribute) {
+        const FORM: &str = "`#[durable::allow_nondeterministic(reason = \"why this is safe\")]`";
+        let mut reason: Option<syn::LitStr> = None;
+        if !matches!(attr.meta, syn::Meta::List(_)) {
+            self.cx.error_spanned_by(
+                attr,
+                format!(
+                    "`allow_nondeterministic` requires a reason, so the exception can be reviewed: {FORM}"
+                ),
+            );
+            return;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("reason") {
+                reason = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error(format!(
+                    "unknown option; the escape hatch takes only a reason: {FORM}"
+                )))
+            }
+        });
+        match (parsed, reason) {
+            (Err(e), _) => self.cx.syn_error(e),
+            (Ok(()), Some(r)) if !r.value().trim().is_empty() => {}
+            (Ok(()), _) => self.cx.error_spanned_by(
+                attr,
+                format!("`allow_nondeterministic` requires a non-empty reason, so the exception can be reviewed: {FORM}"),
+            ),
+        }
+    }
+}
+
+fn count_args(tokens: TokenStream) -> usize {
+    let mut n = 0;
+    let mut any = false;
+    for tt in tokens {
+        any = true;
+        if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',') {
+            n += 1;
+        }
+    }
+    if any {
+        n + 1
+    } else {
+        0
+    }
+}
+
+/// Splits macro arguments at top-level `,`, `;` and `=>`, and drops what commonly prefixes
+/// an expression in macro syntax: `name =`, `%`, `?`, `biased`.
+fn split_pieces(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut pieces = Vec::new();
+    let mut cur: Vec<TokenTree> = Vec::new();
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        let tt = &tokens[i];
+        let sep = match tt {
+            TokenTree::Punct(p) if p.as_char() == ',' || p.as_char() == ';' => 1,
+            TokenTree::Punct(p)
+                if p.as_char() == '='
+                    && p.spacing() == proc_macro2::Spacing::Joint
+                    && matches!(tokens.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>') =>
+            {
+                2
+            }
+            _ => 0,
+        };
+        if sep > 0 {
+            pieces.push(std::mem::take(&mut cur));
+            i += sep;
+            continue;
+        }
+        cur.push(tt.clone());
+        i += 1;
+    }
+    pieces.push(cur);
+    pieces
+        .into_iter()
+        .map(|piece| strip_prefix(&piece).iter().cloned().collect())
+        .filter(|p: &TokenStream| !p.is_empty())
+        .collect()
+}
+
+fn strip_prefix(piece: &[TokenTree]) -> &[TokenTree] {
+    let mut rest = piece;
+    loop {
+        match rest {
+            [TokenTree::Punct(p), tail @ ..] if p.as_char() == '%' || p.as_char() == '?' => rest = tail,
+            [TokenTree::Ident(i), tail @ ..] if i == "biased" && tail.is_empty() => rest = tail,
+            // `name = expr` (tracing fields, named format arguments), not `==`.
+            [TokenTree::Ident(_), TokenTree::Punct(eq), tail @ ..]
+                if eq.as_char() == '=' && eq.spacing() == proc_macro2::Spacing::Alone =>
+            {
+                rest = tail
+            }
+            // `a.b.c = expr` (tracing dotted fields) is rare; `pat = fut` in select! arms.
+            _ => return rest,
+        }
+    }
+}
+
+fn is_format_like(name: &str) -> bool {
+    matches!(
+        name,
+        "format"
+            | "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "write"
+            | "writeln"
+            | "format_args"
+            | "panic"
+            | "info"
+            | "debug"
+            | "warn"
+            | "error"
+            | "trace"
+    )
+}
+
+fn format_string_has_pointer(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        TokenTree::Literal(lit) => {
+            let text = lit.to_string();
+            text.starts_with('"') && (text.contains(":p}") || text.contains(":#p}"))
+        }
+        _ => false,
+    })
+}
+
+fn starts_with_biased(tokens: &TokenStream) -> bool {
+    let mut iter = tokens.clone().into_iter();
+    matches!(
+        (iter.next(), iter.next()),
+        (Some(TokenTree::Ident(i)), Some(TokenTree::Punct(p))) if i == "biased" && p.as_char() == ';'
+    )
+}

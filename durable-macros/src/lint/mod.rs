@@ -1,0 +1,974 @@
+//! Check phase, part 1: the determinism lint. Walks a workflow body outside the code the SDK
+//! runs as a step (or outside replay), and rejects what makes a replay take another path:
+//! calls to known sources of nondeterminism (resolved through the body's own `use` items,
+//! shadowed by its locals), methods that are nondeterministic on any realistic receiver,
+//! iteration over a hash collection whose type it can see, global mutable state, memory
+//! addresses, and the same inside macro arguments and in nested fns and `macro_rules!` the
+//! body uses. It also strips the `#[durable::allow_nondeterministic(reason = "..")]` escape
+//! hatch, scopes the recommended clippy lints (allowed in step bodies), flags durable
+//! operations nested in step bodies, and collects the operations for the docs and the
+//! duplicate-name check.
+//!
+//! It cannot see helper fns or trait impls outside the function, file-level `use .. as`
+//! aliases, or types it is not told: the clippy layer and the test runner's replay check
+//! cover those.
+
+#[cfg(test)]
+mod corpus;
+mod hash;
+mod macros;
+mod names;
+mod prepass;
+pub(crate) mod rules;
+
+use crate::ctxt::Ctxt;
+use names::{Binding, Names, Resolved, ValueFacts};
+use rules::Category;
+use std::collections::{HashMap, HashSet};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Block, Expr, Item, LitStr, Stmt};
+
+/// The attribute that allows one statement, expression or block.
+const ESCAPE: &str = "allow_nondeterministic";
+
+/// The clippy lints of the recommended configuration (`durable-macros/recommended-clippy.toml`):
+/// turned on in workflow bodies, allowed in what runs as a step.
+pub(crate) fn clippy_lints() -> proc_macro2::TokenStream {
+    quote::quote!(
+        clippy::disallowed_methods,
+        clippy::disallowed_types,
+        clippy::iter_over_hash_type
+    )
+}
+
+fn allow_clippy() -> Attribute {
+    let lints = clippy_lints();
+    syn::parse_quote!(#[allow(#lints)])
+}
+
+/// A durable operation with a literal name, as written in the body.
+pub(crate) struct Operation {
+    pub(crate) kind: &'static str,
+    /// The literal name, when the name is a string literal.
+    pub(crate) name: Option<LitStr>,
+    /// How the generated docs show the name.
+    pub(crate) label: String,
+    /// The names of the child contexts it is nested in, outermost first.
+    pub(crate) parents: Vec<String>,
+    /// Whether it sits in a loop body.
+    pub(crate) in_loop: bool,
+    /// Which context it belongs to (0 = the workflow's, then one per child-context closure).
+    pub(crate) scope: usize,
+    /// The `if`/`match` arms it sits in, as `(branch site, arm)`.
+    pub(crate) branches: Vec<(usize, usize)>,
+    /// Options chained on the call, as written (`.retry(..)`, `.timeout(..)`).
+    pub(crate) options: Vec<String>,
+}
+
+impl Operation {
+    /// Whether the two operations sit in different arms of one `if`/`match`, so at most one of
+    /// them runs.
+    pub(crate) fn exclusive_with(&self, other: &Operation) -> bool {
+        self.branches
+            .iter()
+            .any(|(site, arm)| other.branches.iter().any(|(s, a)| s == site && a != arm))
+    }
+}
+
+/// Lints a workflow body in place. Returns the operations it found, in source order.
+pub(crate) fn lint_workflow(cx: &Ctxt, sig: &syn::Signature, body: &mut Block) -> Vec<Operation> {
+    let facts = prepass::collect(body);
+    let mut linter = Linter {
+        cx,
+        names: Names::new(),
+        facts,
+        in_step: 0,
+        allowed: 0,
+        judged: HashSet::new(),
+        local_macros: HashMap::new(),
+        linted_macros: HashSet::new(),
+        scopes: vec![0],
+        next_scope: 1,
+        branches: Vec::new(),
+        next_branch: 0,
+        parents: Vec::new(),
+        loops: 0,
+        ops: Vec::new(),
+    };
+    for (i, input) in sig.inputs.iter().enumerate() {
+        if let syn::FnArg::Typed(pt) = input {
+            let facts = ValueFacts {
+                ctx: i == 0,
+                ..ValueFacts::default()
+            };
+            linter.names.bind_pat(&syn::Pat::Type(pt.clone()), facts);
+        }
+    }
+    linter.visit_block_mut(body);
+    linter.ops
+}
+
+/// The last identifier of a type's path (`HashMap` for `&std::collections::HashMap<K, V>`).
+pub(crate) fn type_last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_last_ident(&r.elem),
+        syn::Type::Paren(p) => type_last_ident(&p.elem),
+        syn::Type::Group(g) => type_last_ident(&g.elem),
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+struct Linter<'a> {
+    cx: &'a Ctxt,
+    names: Names,
+    facts: prepass::Facts,
+    /// > 0 inside code the SDK runs as a step or outside replay.
+    in_step: usize,
+    /// > 0 inside an escape hatch.
+    allowed: usize,
+    /// Method-call chains already judged for hash iteration (by address).
+    judged: HashSet<usize>,
+    /// `macro_rules!` declared in the body: name → definition.
+    local_macros: HashMap<String, proc_macro2::TokenStream>,
+    linted_macros: HashSet<String>,
+    scopes: Vec<usize>,
+    next_scope: usize,
+    branches: Vec<(usize, usize)>,
+    next_branch: usize,
+    /// Labels of the enclosing child contexts.
+    parents: Vec<String>,
+    /// > 0 inside a loop body.
+    loops: usize,
+    ops: Vec<Operation>,
+}
+
+fn addr<T>(node: &T) -> usize {
+    node as *const T as usize
+}
+
+fn is_screaming(name: &str) -> bool {
+    name.len() >= 2
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn path_string(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// Tokens spanning a method call from its name to its closing parenthesis.
+fn method_span(call: &syn::ExprMethodCall) -> proc_macro2::TokenStream {
+    let close = proc_macro2::Ident::new("x", call.paren_token.span.close());
+    let method = &call.method;
+    quote::quote!(#method #close)
+}
+
+impl Linter<'_> {
+    fn linting(&self) -> bool {
+        self.in_step == 0 && self.allowed == 0
+    }
+
+    fn report(&self, node: impl quote::ToTokens, written: &str, category: Category) {
+        if !self.linting() {
+            return;
+        }
+        self.cx.error_spanned_by(
+            node,
+            format!(
+                "`{written}` is nondeterministic in a workflow body: it {}; {} \
+                 (or, if this is safe, mark the statement `#[durable::allow_nondeterministic(reason = \"..\")]`)",
+                category.why(),
+                category.fix()
+            ),
+        );
+    }
+
+    /// What a written path resolves to, and its category if it is a source of nondeterminism.
+    fn classify_path(&self, path: &syn::Path) -> Option<(Category, String)> {
+        let written = path_string(path);
+        let shown = written.join("::");
+        match self.names.resolve(&written, path.leading_colon.is_some()) {
+            Resolved::Local => None,
+            Resolved::Rooted(full) => rules::classify_rooted(&full).map(|c| {
+                let full = full.join("::");
+                (
+                    c,
+                    if full == shown {
+                        shown
+                    } else {
+                        format!("{shown}` (`{full}`)")
+                    },
+                )
+            }),
+            Resolved::Floating(segs) => rules::classify_floating(&segs).map(|(c, _)| (c, shown)),
+        }
+    }
+
+    fn check_path(&mut self, path: &syn::Path) {
+        if !self.linting() {
+            return;
+        }
+        if let Some((category, written)) = self.classify_path(path) {
+            self.report(path, &written, category);
+            return;
+        }
+        // A `static` with interior mutability declared in the body, or a `Racy` type.
+        if let Some(ident) = path.get_ident() {
+            if let Some(Binding::Item {
+                interior_mutable: true,
+            }) = self.names.lookup(&ident.to_string())
+            {
+                self.report(path, &ident.to_string(), Category::Global);
+            }
+        }
+    }
+
+    fn check_type(&self, ty: &syn::Type) {
+        struct Finder<'l, 'a>(&'l Linter<'a>);
+        impl<'ast> syn::visit::Visit<'ast> for Finder<'_, '_> {
+            fn visit_path(&mut self, path: &'ast syn::Path) {
+                if let Some(last) = path.segments.last() {
+                    let name = last.ident.to_string();
+                    if matches!(name.as_str(), "FuturesUnordered" | "JoinSet" | "SelectAll") {
+                        self.0.report(path, &name, Category::Racy);
+                    }
+                }
+                syn::visit::visit_path(self, path);
+            }
+        }
+        if self.linting() {
+            syn::visit::Visit::visit_type(&mut Finder(self), ty);
+        }
+    }
+
+    fn is_ctx(&self, receiver: &Expr) -> bool {
+        match receiver {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.names.value(&i.to_string()).is_some_and(|f| f.ctx)),
+            Expr::Paren(p) => self.is_ctx(&p.expr),
+            Expr::Reference(r) => self.is_ctx(&r.expr),
+            Expr::Field(f) => matches!(&f.member, syn::Member::Named(n) if n == "ctx"),
+            Expr::MethodCall(m) if m.method == "clone" => self.is_ctx(&m.receiver),
+            _ => false,
+        }
+    }
+
+    fn is_seeded_rng(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.names.value(&i.to_string()).is_some_and(|f| f.seeded_rng)),
+            Expr::Reference(r) => self.is_seeded_rng(&r.expr),
+            Expr::Paren(p) => self.is_seeded_rng(&p.expr),
+            _ => false,
+        }
+    }
+
+    /// Facts about the value an initializer produces.
+    fn init_facts(&self, init: &Expr) -> ValueFacts {
+        let mut facts = ValueFacts::default();
+        let text = quote::quote!(#init).to_string();
+        facts.seeded_rng = ["seed_from_u64", "from_seed", "with_seed"]
+            .iter()
+            .any(|s| text.contains(s));
+        facts.ctx = self.is_ctx(init);
+        facts.hash = match init {
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => {
+                    let segs = path_string(&p.path);
+                    segs.len() >= 2 && rules::is_hash_collection(&segs[segs.len() - 2])
+                }
+                _ => false,
+            },
+            Expr::MethodCall(m) => {
+                (m.method == "collect"
+                    && m.turbofish.as_ref().is_some_and(|t| {
+                        matches!(t.args.first(), Some(syn::GenericArgument::Type(ty)) if names::type_is_hash(ty))
+                    }))
+                    || (m.method == "clone" && self.is_hash_value(&m.receiver))
+            }
+            Expr::Reference(r) => self.is_hash_value(&r.expr),
+            Expr::Path(_) => self.is_hash_value(init),
+            _ => false,
+        };
+        facts
+    }
+
+    fn is_hash_value(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.names.value(&i.to_string()).is_some_and(|f| f.hash)),
+            Expr::Reference(r) => self.is_hash_value(&r.expr),
+            Expr::Paren(p) => self.is_hash_value(&p.expr),
+            _ => false,
+        }
+    }
+
+    /// Judges an expression that may iterate a hash collection, once per chain.
+    fn judge_iteration(&mut self, expr: &Expr, consumer: hash::Consumer<'_>) {
+        let for_loop = matches!(consumer, hash::Consumer::For(_));
+        let Some(it) = hash::iteration(&self.names, expr, for_loop) else {
+            return;
+        };
+        for call in &it.calls {
+            self.judged.insert(addr(*call));
+        }
+        if hash::order_matters(&it, &consumer, &self.facts.sorted) {
+            let written = match it.calls.last() {
+                Some(first) => format!("{}.{}()", it.collection, first.method),
+                None => format!("for .. in {}", it.collection),
+            };
+            match it.calls.last() {
+                Some(first) => self.report(method_span(first), &written, Category::HashOrder),
+                None => self.report(expr, &written, Category::HashOrder),
+            }
+        }
+    }
+
+    /// Removes escape-hatch attributes; returns whether one was present.
+    fn take_escape(&self, attrs: &mut Vec<Attribute>) -> bool {
+        let mut found = false;
+        attrs.retain(|attr| {
+            if !is_escape(attr) {
+                return true;
+            }
+            found = true;
+            self.check_reason(attr);
+            false
+        });
+        found
+    }
+
+    /// Visits an argument the SDK runs as a step: not linted (only nested durable operations
+    /// are), and the clippy layer is allowed in it.
+    fn visit_step_body(&mut self, arg: &mut Expr) {
+        if let Expr::Closure(c) = arg {
+            c.attrs.push(allow_clippy());
+        }
+        self.in_step += 1;
+        self.visit_expr_mut(arg);
+        self.in_step -= 1;
+    }
+
+    /// Visits a closure that runs as a child context: its first parameter is a context, and
+    /// its operations are named in a scope of their own.
+    fn visit_context_body(&mut self, arg: &mut Expr, parent: String) {
+        self.parents.push(parent);
+        self.scopes.push(self.next_scope);
+        self.next_scope += 1;
+        match arg {
+            Expr::Closure(c) => {
+                self.names.push();
+                for (i, input) in c.inputs.iter().enumerate() {
+                    let facts = ValueFacts {
+                        ctx: i == 0,
+                        ..ValueFacts::default()
+                    };
+                    self.names.bind_pat(input, facts);
+                }
+                self.visit_expr_mut(&mut c.body);
+                self.names.pop();
+            }
+            other => self.visit_expr_mut(other),
+        }
+        self.scopes.pop();
+        self.parents.pop();
+    }
+
+    fn method_call(&mut self, call: &mut syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        let argc = call.args.len();
+        // Inside a step body: any durable method on a known context, or a named operation
+        // (`x.wait("name", ..)`) on any receiver, since a clone of the context has another name.
+        let named_op = matches!(
+            method.as_str(),
+            "step" | "wait" | "run_in_child_context" | "wait_for_callback"
+        ) && matches!(
+            call.args.first(),
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }))
+        );
+        if self.in_step > 0
+            && DURABLE_METHODS.contains(&method.as_str())
+            && (self.is_ctx(&call.receiver) || named_op)
+        {
+            let receiver = &call.receiver;
+            let name = &call.method;
+            self.cx.error_spanned_by(
+                quote::quote!(#receiver . #name),
+                format!(
+                    "durable operation `.{method}(..)` inside a step body: a step runs once and only its result is \
+                     recorded, so it cannot perform durable operations; move the call out of the step, or group \
+                     several operations with `ctx.run_in_child_context(..)`"
+                ),
+            );
+        }
+        self.check_method(call, &method, argc);
+        if let Some(turbofish) = &call.turbofish {
+            for arg in &turbofish.args {
+                if let syn::GenericArgument::Type(ty) = arg {
+                    self.check_type(ty);
+                }
+            }
+        }
+
+        let steps = prepass::step_positions(&method, argc);
+        let contexts = prepass::context_positions(&method, argc);
+        if !steps.is_empty() || !contexts.is_empty() {
+            if self.in_step == 0 {
+                let kind = match method.as_str() {
+                    "step" => "step",
+                    "wait_for_callback" => "callback",
+                    "wait_for_condition" => "wait for condition",
+                    "run_in_child_context" => "child context",
+                    "map" => "map",
+                    _ => "retry block",
+                };
+                self.record_op(kind, &call.args);
+            }
+            self.visit_expr_mut(&mut call.receiver);
+            let parent = self.ops.last().map(|op| op.label.clone()).unwrap_or_default();
+            for (i, arg) in call.args.iter_mut().enumerate() {
+                if steps.contains(&i) {
+                    self.visit_step_body(arg);
+                } else if contexts.contains(&i) {
+                    self.visit_context_body(arg, parent.clone());
+                } else {
+                    self.visit_expr_mut(arg);
+                }
+            }
+            return;
+        }
+        match (method.as_str(), argc) {
+            ("wait", 2) => {
+                if self.in_step == 0 {
+                    self.record_op("wait", &call.args);
+                }
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("run", 1) => {
+                if self.in_step == 0 {
+                    self.record_op("step", &call.args);
+                }
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("now" | "random_u64" | "uuid", 0) if self.is_ctx(&call.receiver) => {
+                if self.in_step == 0 {
+                    let name = if method == "random_u64" {
+                        "random"
+                    } else {
+                        method.as_str()
+                    };
+                    self.record("step", None, format!("`{name}` (`ctx.{method}()`)"));
+                }
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("create_callback", 1) | ("invoke", 3) | ("parallel", 2) if self.in_step == 0 => {
+                let kind = match method.as_str() {
+                    "create_callback" => "callback",
+                    "invoke" => "invoke",
+                    _ => "parallel",
+                };
+                self.record_op(kind, &call.args);
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("all" | "all_settled" | "any" | "race", 2)
+                if self.in_step == 0 && self.is_ctx(&call.receiver) =>
+            {
+                self.record_op("combinator", &call.args);
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            (
+                "retry" | "semantics" | "serdes" | "timeout" | "heartbeat_timeout" | "max_concurrency"
+                | "completion" | "nesting" | "item_serdes" | "item_namer" | "tenant_id",
+                _,
+            ) if self.in_step == 0 => {
+                // An option chained on an operation: the operation is the first one recorded
+                // while visiting the receiver chain.
+                let first = self.ops.len();
+                visit_mut::visit_expr_method_call_mut(self, call);
+                if let Some(op) = self.ops.get_mut(first) {
+                    let args = &call.args;
+                    let text = quote::quote!(#args).to_string();
+                    op.options.push(format!(".{method}({text})"));
+                }
+            }
+            _ => visit_mut::visit_expr_method_call_mut(self, call),
+        }
+    }
+
+    /// Method calls that are nondeterministic whatever the receiver's type.
+    fn check_method(&self, call: &syn::ExprMethodCall, method: &str, argc: usize) {
+        if !self.linting() || self.is_ctx(&call.receiver) {
+            return;
+        }
+        let receiver = &call.receiver;
+        if let Some(category) = rules::classify_method(method, argc) {
+            let seeded = category == Category::Randomness
+                && (self.is_seeded_rng(receiver) || call.args.iter().any(|a| self.is_seeded_rng(a)));
+            if !seeded {
+                self.report(method_span(call), &format!(".{method}()"), category);
+                return;
+            }
+        }
+        if let Some(category) = rules::classify_provider_method(method, argc) {
+            if !self.is_seeded_rng(receiver) {
+                self.report(method_span(call), &format!(".{method}()"), category);
+                return;
+            }
+        }
+        // Shared mutable state in a `static`: `COUNTER.fetch_add(..)`, `CACHE.lock()`.
+        if rules::GLOBAL_STATE_METHODS.contains(&method) {
+            if let Expr::Path(p) = &**receiver {
+                if let Some(last) = p.path.segments.last() {
+                    let name = last.ident.to_string();
+                    let local_value = p.path.segments.len() == 1 && self.names.value(&name).is_some();
+                    if is_screaming(&name) && !local_value {
+                        self.report(
+                            quote::quote!(#receiver . #last),
+                            &format!("{name}.{method}()"),
+                            Category::Global,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// `&x as *const _ as usize`, `v.as_ptr() as usize`: a memory address as a number.
+    fn check_cast(&self, cast: &syn::ExprCast) {
+        let to_int = matches!(
+            type_last_ident(&cast.ty).as_deref(),
+            Some("usize" | "u64" | "u128" | "isize" | "i64" | "u32" | "i128")
+        );
+        if !to_int {
+            return;
+        }
+        let mut inner = &*cast.expr;
+        while let Expr::Paren(p) = inner {
+            inner = &p.expr;
+        }
+        let pointer = match inner {
+            Expr::Cast(c) => matches!(&*c.ty, syn::Type::Ptr(_)),
+            Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "as_ptr" | "as_mut_ptr" | "cast"),
+            _ => false,
+        };
+        if pointer {
+            self.report(cast, &quote::quote!(#cast).to_string(), Category::Address);
+        }
+    }
+
+    fn record_op(&mut self, kind: &'static str, args: &Punctuated<Expr, syn::Token![,]>) {
+        let name = match args.first() {
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) => Some(name.clone()),
+            _ => None,
+        };
+        let label = match (&name, args.first()) {
+            (Some(lit), _) => format!("`{}`", lit.value()),
+            // `ctx.run(charge(..))`: named after the `#[step]` fn unless it sets `name`.
+            (None, Some(Expr::Call(call))) if kind == "step" => match &*call.func {
+                Expr::Path(p) => p.path.segments.last().map_or_else(
+                    || "(computed)".to_owned(),
+                    |s| format!("`{}` (a `#[step]` fn)", s.ident),
+                ),
+                _ => "(computed)".to_owned(),
+            },
+            _ => "(computed)".to_owned(),
+        };
+        self.record(kind, name, label);
+    }
+
+    fn record(&mut self, kind: &'static str, name: Option<LitStr>, label: String) {
+        self.ops.push(Operation {
+            kind,
+            name,
+            label,
+            parents: self.parents.clone(),
+            in_loop: self.loops > 0,
+            scope: self.scopes.last().copied().unwrap_or_default(),
+            branches: self.branches.clone(),
+            options: Vec::new(),
+        });
+    }
+
+    fn branch<F: FnOnce(&mut Self)>(&mut self, site: usize, arm: usize, f: F) {
+        self.branches.push((site, arm));
+        f(self);
+        self.branches.pop();
+    }
+
+    /// Registers the items of a block (visible in the whole block) before walking it.
+    fn declare_items(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            let Stmt::Item(item) = stmt else { continue };
+            match item {
+                Item::Use(u) => self.names.bind_use(&u.tree, &mut Vec::new()),
+                Item::Fn(f) => self.names.bind(
+                    f.sig.ident.to_string(),
+                    Binding::Item {
+                        interior_mutable: false,
+                    },
+                ),
+                Item::Static(s) => {
+                    let interior_mutable = type_last_ident(&s.ty)
+                        .is_some_and(|t| rules::is_interior_mutable(&t))
+                        || matches!(s.mutability, syn::StaticMutability::Mut(_));
+                    self.names
+                        .bind(s.ident.to_string(), Binding::Item { interior_mutable });
+                }
+                Item::Macro(m) => {
+                    if m.mac.path.is_ident("macro_rules") {
+                        if let Some(ident) = &m.ident {
+                            self.local_macros.insert(ident.to_string(), m.mac.tokens.clone());
+                        }
+                    }
+                }
+                other => {
+                    let ident = match other {
+                        Item::Const(c) => Some(&c.ident),
+                        Item::Mod(m) => Some(&m.ident),
+                        Item::Struct(s) => Some(&s.ident),
+                        Item::Enum(e) => Some(&e.ident),
+                        Item::Trait(t) => Some(&t.ident),
+                        Item::Type(t) => Some(&t.ident),
+                        Item::Union(u) => Some(&u.ident),
+                        _ => None,
+                    };
+                    if let Some(ident) = ident {
+                        self.names.bind(
+                            ident.to_string(),
+                            Binding::Item {
+                                interior_mutable: false,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The durable operations of `DurableContext`, by method name.
+const DURABLE_METHODS: &[&str] = &[
+    "step",
+    "wait",
+    "run",
+    "run_in_child_context",
+    "now",
+    "random_u64",
+    "uuid",
+    "wait_for_callback",
+    "invoke",
+];
+
+impl VisitMut for Linter<'_> {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        self.names.push();
+        self.declare_items(&block.stmts);
+        for stmt in &mut block.stmts {
+            self.visit_stmt_mut(stmt);
+        }
+        self.names.pop();
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let escaped = expr_attrs_mut(expr).is_some_and(|attrs| self.take_escape(attrs));
+        if escaped {
+            self.allowed += 1;
+        }
+        if let Expr::MethodCall(call) = &*expr {
+            if !self.judged.contains(&addr(call)) {
+                self.judge_iteration(expr, hash::Consumer::Unknown);
+            }
+        }
+        match expr {
+            Expr::Path(p) => self.check_path(&p.path),
+            Expr::MethodCall(call) => self.method_call(call),
+            Expr::Macro(m) => {
+                let mac = m.mac.clone();
+                self.check_macro(&mac);
+            }
+            Expr::Cast(c) => {
+                self.check_cast(c);
+                visit_mut::visit_expr_cast_mut(self, c);
+            }
+            Expr::If(e) => {
+                let site = self.next_branch;
+                self.next_branch += 1;
+                self.names.push();
+                self.visit_expr_mut(&mut e.cond);
+                self.branch(site, 0, |this| this.visit_block_mut(&mut e.then_branch));
+                self.names.pop();
+                if let Some((_, els)) = &mut e.else_branch {
+                    self.branch(site, 1, |this| this.visit_expr_mut(els));
+                }
+            }
+            Expr::Let(l) => {
+                self.visit_expr_mut(&mut l.expr);
+                self.names.bind_pat(&l.pat, ValueFacts::default());
+            }
+            Expr::Match(e) => {
+                let site = self.next_branch;
+                self.next_branch += 1;
+                self.visit_expr_mut(&mut e.expr);
+                for (i, arm) in e.arms.iter_mut().enumerate() {
+                    self.branch(site, i, |this| {
+                        this.names.push();
+                        this.names.bind_pat(&arm.pat, ValueFacts::default());
+                        this.visit_arm_mut(arm);
+                        this.names.pop();
+                    });
+                }
+            }
+            Expr::ForLoop(f) => {
+                self.judge_iteration(&f.expr, hash::Consumer::For(&f.body));
+                self.visit_expr_mut(&mut f.expr);
+                self.loops += 1;
+                self.names.push();
+                self.names.bind_pat(&f.pat, ValueFacts::default());
+                self.visit_block_mut(&mut f.body);
+                self.names.pop();
+                self.loops -= 1;
+            }
+            Expr::While(_) | Expr::Loop(_) => {
+                self.loops += 1;
+                self.names.push();
+                visit_mut::visit_expr_mut(self, expr);
+                self.names.pop();
+                self.loops -= 1;
+            }
+            Expr::Closure(c) => {
+                self.names.push();
+                for input in &c.inputs {
+                    self.names.bind_pat(input, ValueFacts::default());
+                }
+                self.visit_expr_mut(&mut c.body);
+                self.names.pop();
+            }
+            Expr::Call(call) => {
+                // `Branch::new(|ctx| ..)`, `Branch::named("n", |ctx| ..)`: parallel branches.
+                let branch = match &*call.func {
+                    Expr::Path(p) => {
+                        let segs = path_string(&p.path);
+                        segs.len() >= 2
+                            && segs[segs.len() - 2] == "Branch"
+                            && matches!(segs[segs.len() - 1].as_str(), "new" | "named")
+                    }
+                    _ => false,
+                };
+                if branch {
+                    self.visit_expr_mut(&mut call.func);
+                    let n = call.args.len();
+                    for (i, arg) in call.args.iter_mut().enumerate() {
+                        if i + 1 == n {
+                            self.visit_context_body(arg, "parallel branch".to_owned());
+                        } else {
+                            self.visit_expr_mut(arg);
+                        }
+                    }
+                } else {
+                    visit_mut::visit_expr_call_mut(self, call);
+                }
+            }
+            other => visit_mut::visit_expr_mut(self, other),
+        }
+        if escaped {
+            self.allowed -= 1;
+        }
+    }
+
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        let escaped = self.take_escape(&mut local.attrs);
+        if escaped {
+            local.attrs.push(allow_clippy());
+        }
+        self.allowed += usize::from(escaped);
+        let (name, ty) = match &local.pat {
+            syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), None),
+            syn::Pat::Type(pt) => (
+                match &*pt.pat {
+                    syn::Pat::Ident(pi) => Some(pi.ident.to_string()),
+                    _ => None,
+                },
+                Some((*pt.ty).clone()),
+            ),
+            _ => (None, None),
+        };
+        if let Some(ty) = &ty {
+            self.check_type(ty);
+        }
+        let step_body = name.as_ref().is_some_and(|n| self.facts.step_bodies.contains(n));
+        let mut facts = ValueFacts::default();
+        if let Some(init) = &mut local.init {
+            if step_body {
+                // A step body bound to a variable, then passed to a step.
+                local.attrs.push(allow_clippy());
+                self.in_step += 1;
+                self.visit_expr_mut(&mut init.expr);
+                if let Some((_, diverge)) = &mut init.diverge {
+                    self.visit_expr_mut(diverge);
+                }
+                self.in_step -= 1;
+            } else {
+                self.judge_iteration(
+                    &init.expr,
+                    hash::Consumer::Let {
+                        name: name.clone(),
+                        ty: ty.as_ref(),
+                    },
+                );
+                facts = self.init_facts(&init.expr);
+                self.visit_expr_mut(&mut init.expr);
+                if let Some((_, diverge)) = &mut init.diverge {
+                    self.visit_expr_mut(diverge);
+                }
+            }
+        }
+        self.names.bind_pat(&local.pat, facts);
+        self.allowed -= usize::from(escaped);
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        match stmt {
+            Stmt::Macro(m) => {
+                let escaped = self.take_escape(&mut m.attrs);
+                if escaped {
+                    m.attrs.push(allow_clippy());
+                }
+                self.allowed += usize::from(escaped);
+                let mac = m.mac.clone();
+                self.check_macro(&mac);
+                self.allowed -= usize::from(escaped);
+            }
+            Stmt::Expr(e, Some(_)) => {
+                // An expression statement: the escape hatch becomes a clippy `allow` in place
+                // (attributes on statements are stable, unlike on most expressions).
+                let escaped = expr_attrs_mut(e).is_some_and(|attrs| self.take_escape(attrs));
+                self.allowed += usize::from(escaped);
+                self.visit_expr_mut(e);
+                self.allowed -= usize::from(escaped);
+                if escaped {
+                    if let Some(attrs) = expr_attrs_mut(e) {
+                        attrs.push(allow_clippy());
+                    }
+                }
+            }
+            other => visit_mut::visit_stmt_mut(self, other),
+        }
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        // Nested items are not orchestration code unless the body uses them: a nested fn the
+        // body calls is linted like the body; declaring global mutable state is rejected.
+        match item {
+            Item::Static(s) => {
+                let escaped = self.take_escape(&mut s.attrs);
+                let interior = type_last_ident(&s.ty).is_some_and(|t| rules::is_interior_mutable(&t));
+                if !escaped && (matches!(s.mutability, syn::StaticMutability::Mut(_)) || interior) {
+                    let name = s.ident.to_string();
+                    let written = if interior {
+                        format!("static {name}")
+                    } else {
+                        format!("static mut {name}")
+                    };
+                    self.report(&s.ident, &written, Category::Global);
+                }
+            }
+            Item::Macro(m) => {
+                let escaped = self.take_escape(&mut m.attrs);
+                self.allowed += usize::from(escaped);
+                if !m.mac.path.is_ident("macro_rules") {
+                    let mac = m.mac.clone();
+                    self.check_macro(&mac);
+                }
+                self.allowed -= usize::from(escaped);
+            }
+            Item::Fn(f) if self.facts.called.contains(&f.sig.ident.to_string()) => {
+                let escaped = self.take_escape(&mut f.attrs);
+                self.allowed += usize::from(escaped);
+                let ops = self.ops.len();
+                self.names.push();
+                for input in &f.sig.inputs {
+                    if let syn::FnArg::Typed(pt) = input {
+                        self.names
+                            .bind_pat(&syn::Pat::Type(pt.clone()), ValueFacts::default());
+                    }
+                }
+                self.visit_block_mut(&mut f.block);
+                self.names.pop();
+                self.ops.truncate(ops);
+                self.allowed -= usize::from(escaped);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_escape(attr: &Attribute) -> bool {
+    let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [last] => last == ESCAPE,
+        [root, last] => last == ESCAPE && (root == "durable" || root == "durable_runtime"),
+        _ => false,
+    }
+}
+
+/// The attributes of any expression.
+fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
+    Some(match expr {
+        Expr::Array(e) => &mut e.attrs,
+        Expr::Assign(e) => &mut e.attrs,
+        Expr::Async(e) => &mut e.attrs,
+        Expr::Await(e) => &mut e.attrs,
+        Expr::Binary(e) => &mut e.attrs,
+        Expr::Block(e) => &mut e.attrs,
+        Expr::Break(e) => &mut e.attrs,
+        Expr::Call(e) => &mut e.attrs,
+        Expr::Cast(e) => &mut e.attrs,
+        Expr::Closure(e) => &mut e.attrs,
+        Expr::Const(e) => &mut e.attrs,
+        Expr::Continue(e) => &mut e.attrs,
+        Expr::Field(e) => &mut e.attrs,
+        Expr::ForLoop(e) => &mut e.attrs,
+        Expr::Group(e) => &mut e.attrs,
+        Expr::If(e) => &mut e.attrs,
+        Expr::Index(e) => &mut e.attrs,
+        Expr::Infer(e) => &mut e.attrs,
+        Expr::Let(e) => &mut e.attrs,
+        Expr::Lit(e) => &mut e.attrs,
+        Expr::Loop(e) => &mut e.attrs,
+        Expr::Macro(e) => &mut e.attrs,
+        Expr::Match(e) => &mut e.attrs,
+        Expr::MethodCall(e) => &mut e.attrs,
+        Expr::Paren(e) => &mut e.attrs,
+        Expr::Path(e) => &mut e.attrs,
+        Expr::Range(e) => &mut e.attrs,
+        Expr::RawAddr(e) => &mut e.attrs,
+        Expr::Reference(e) => &mut e.attrs,
+        Expr::Repeat(e) => &mut e.attrs,
+        Expr::Return(e) => &mut e.attrs,
+        Expr::Struct(e) => &mut e.attrs,
+        Expr::Try(e) => &mut e.attrs,
+        Expr::TryBlock(e) => &mut e.attrs,
+        Expr::Tuple(e) => &mut e.attrs,
+        Expr::Unary(e) => &mut e.attrs,
+        Expr::Unsafe(e) => &mut e.attrs,
+        Expr::While(e) => &mut e.attrs,
+        Expr::Yield(e) => &mut e.attrs,
+        _ => return None,
+    })
+}
