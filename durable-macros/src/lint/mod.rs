@@ -20,6 +20,8 @@ mod macros;
 mod names;
 mod prepass;
 pub(crate) mod rules;
+#[cfg(test)]
+mod tests;
 
 use crate::ctxt::Ctxt;
 use names::{Binding, Names, Resolved, ValueFacts};

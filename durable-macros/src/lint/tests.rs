@@ -1,0 +1,315 @@
+//! The lint on small workflow bodies: what it rejects, and what it must accept.
+
+use crate::ctxt::Ctxt;
+
+fn errors(item: proc_macro2::TokenStream) -> Vec<String> {
+    let mut f: syn::ItemFn = syn::parse2(item).unwrap();
+    let cx = Ctxt::default();
+    let sig = f.sig.clone();
+    let ops = super::lint_workflow(&cx, &sig, &mut f.block);
+    crate::check::duplicate_names(&cx, &ops);
+    cx.finish()
+        .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect())
+}
+
+macro_rules! rejects {
+    ($name:ident, $needle:literal, { $($body:tt)* }) => {
+        #[test]
+        fn $name() {
+            let errs = errors(quote::quote! {
+                async fn wf(ctx: DurableContext, input: Input) -> Result<(), DurableError> { $($body)* }
+            });
+            assert!(errs.iter().any(|e| e.contains($needle)), "expected an error containing {:?}, got {errs:#?}", $needle);
+        }
+    };
+}
+
+macro_rules! accepts {
+    ($name:ident, { $($body:tt)* }) => {
+        #[test]
+        fn $name() {
+            let errs = errors(quote::quote! {
+                async fn wf(ctx: DurableContext, input: Input) -> Result<(), DurableError> { $($body)* }
+            });
+            assert!(errs.is_empty(), "expected no error, got {errs:#?}");
+        }
+    };
+}
+
+rejects!(hash_for_loop_creating_steps, "HashMap", {
+    let prices: HashMap<String, u32> = load();
+    for (sku, price) in &prices {
+        ctx.step(sku.clone(), move |_| async move { Ok::<_, String>(*price) })
+            .await?;
+    }
+    Ok(())
+});
+
+rejects!(hash_keys_collected_unsorted, "prices.keys()", {
+    let prices = HashMap::from([("a", 1), ("b", 2)]);
+    let skus: Vec<_> = prices.keys().cloned().collect();
+    ctx.step(skus.join(","), |_| async { Ok::<_, String>(()) })
+        .await?;
+    Ok(())
+});
+
+#[test]
+fn hash_parameter_iterated() {
+    let errs = errors(quote::quote! {
+        async fn wf(ctx: DurableContext, stock: HashMap<String, u32>) -> Result<(), DurableError> {
+            let first = stock.iter().next();
+            Ok(())
+        }
+    });
+    assert!(errs.iter().any(|e| e.contains("stock.iter()")), "{errs:#?}");
+}
+
+rejects!(static_counter, "COUNTER.fetch_add()", {
+    if COUNTER.fetch_add(1, Ordering::SeqCst) == 0 {
+        ctx.step("first", |_| async { Ok::<_, String>(()) }).await?;
+    }
+    Ok(())
+});
+
+rejects!(elapsed_on_recorded_time, ".elapsed()", {
+    let start = ctx.now().await?;
+    let waited = start.elapsed().unwrap();
+    Ok(())
+});
+
+rejects!(aliased_clock_in_body, "std::time::SystemTime::now", {
+    use std::time::SystemTime as Clock;
+    let t = Clock::now();
+    Ok(())
+});
+
+rejects!(chrono_offset_path, "chrono::offset::Utc::now", {
+    let t = chrono::offset::Utc::now();
+    Ok(())
+});
+
+rejects!(rand_method_chain, "rand::rng", {
+    let n = rand::rng().random_range(0..10);
+    Ok(())
+});
+
+rejects!(thread_rng_method_on_local, ".gen_range()", {
+    let mut rng = make_rng();
+    let n = rng.gen_range(0..10);
+    Ok(())
+});
+
+rejects!(request_sent, ".send()", {
+    let client = reqwest::Client::new();
+    let res = client.get("http://127.0.0.1:1").send().await;
+    Ok(())
+});
+
+rejects!(clock_in_format, "SystemTime::now", {
+    let label = format!("run-{:?}", SystemTime::now());
+    Ok(())
+});
+
+rejects!(random_in_matches_guard, "rand::random", {
+    let ok = matches!(input.n, Some(v) if v > rand::random::<u32>());
+    Ok(())
+});
+
+rejects!(clock_in_tracing_field, "SystemTime::now", {
+    tracing::info!(at = ?SystemTime::now(), "starting");
+    Ok(())
+});
+
+rejects!(handle_spawn, "tokio::runtime::Handle::current", {
+    tokio::runtime::Handle::current().spawn(async {});
+    Ok(())
+});
+
+rejects!(buffer_unordered, ".buffer_unordered()", {
+    let results: Vec<u32> = futures::stream::iter(jobs).buffer_unordered(4).collect().await;
+    Ok(())
+});
+
+rejects!(futures_unordered_collected, "FuturesUnordered", {
+    let pending = jobs.into_iter().map(run).collect::<FuturesUnordered<_>>();
+    Ok(())
+});
+
+rejects!(pointer_address, "as usize", {
+    let key = &input as *const Input as usize;
+    Ok(())
+});
+
+rejects!(mpsc_channel_rooted, "tokio::sync::mpsc::channel", {
+    let (tx, rx) = tokio::sync::mpsc::channel::<u32>(8);
+    Ok(())
+});
+
+rejects!(process_command_rooted, "tokio::process::Command::new", {
+    let out = tokio::process::Command::new("date").output().await;
+    Ok(())
+});
+
+rejects!(random_state, "std::hash::RandomState::new", {
+    let s = std::hash::RandomState::new();
+    Ok(())
+});
+
+rejects!(body_macro_rules_hiding_a_clock, "SystemTime::now", {
+    macro_rules! stamp {
+        () => {
+            SystemTime::now()
+        };
+    }
+    let t = stamp!();
+    Ok(())
+});
+
+rejects!(nested_helper_fn_used, "Uuid::new_v4", {
+    fn request_id() -> String {
+        Uuid::new_v4().to_string()
+    }
+    let id = request_id();
+    Ok(())
+});
+
+rejects!(trait_clock_provider, ".now()", {
+    let clock = SystemClock;
+    let t = clock.now();
+    Ok(())
+});
+
+rejects!(idempotency_advice_says_ctx_uuid, "ctx.uuid()", {
+    let key = uuid::Uuid::new_v4();
+    Ok(())
+});
+
+accepts!(locals_shadow_known_names, {
+    let sleep = Duration::from_secs(5);
+    ctx.wait("pause", sleep).await?;
+    fn random() -> u32 {
+        4
+    }
+    let r = random();
+    Ok(())
+});
+
+accepts!(own_modules_and_value_types, {
+    let p = fs::normalize("a/../b");
+    let ip = std::net::Ipv4Addr::new(127, 0, 0, 1);
+    let addr: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+    let d = std::time::Duration::from_secs(3);
+    let epoch = std::time::UNIX_EPOCH + d;
+    let os = std::env::consts::OS;
+    Ok(())
+});
+
+accepts!(step_body_bound_to_a_variable, {
+    let body = |_| async move { Ok::<_, String>(SystemTime::now()) };
+    let t = ctx.step("stamp", body).await?;
+    Ok(())
+});
+
+accepts!(saga_steps_and_compensations, {
+    let mut saga = ctx.saga();
+    let id = saga
+        .step(
+            "reserve",
+            |_| async { Ok::<_, String>(Uuid::new_v4().to_string()) },
+            |id, _| async move {
+                reqwest::Client::new()
+                    .delete(format!("http://127.0.0.1:1/{id}"))
+                    .send()
+                    .await
+                    .map(|_| ())
+            },
+        )
+        .await?;
+    Ok(())
+});
+
+accepts!(callback_submitter_and_condition_check, {
+    let answer: String = ctx
+        .wait_for_callback("approval", |id, _| async move {
+            reqwest::Client::new()
+                .post("http://127.0.0.1:1")
+                .body(id)
+                .send()
+                .await
+                .map(|_| ())
+        })
+        .await?;
+    let state = ctx
+        .wait_for_condition("ready", 0u32, strategy, |n, _| async move {
+            Ok::<_, String>(n + fastrand::u32(..3))
+        })
+        .await?;
+    Ok(())
+});
+
+accepts!(hash_iteration_that_cannot_depend_on_order, {
+    let prices: HashMap<String, u64> = input.prices.clone();
+    let total: u64 = prices.values().sum();
+    let n = prices.iter().filter(|(_, p)| **p > 10).count();
+    let mut skus: Vec<_> = prices.keys().cloned().collect();
+    skus.sort();
+    let set: BTreeSet<_> = prices.keys().collect();
+    let mut sum = 0;
+    for (_, p) in &prices {
+        sum += p;
+    }
+    let cheap = prices.get("a").copied().unwrap_or(0);
+    Ok(())
+});
+
+accepts!(seeded_rng_is_deterministic, {
+    let mut rng = StdRng::seed_from_u64(ctx.random_u64().await?);
+    let n = rng.gen_range(0..10);
+    let mut items = vec![1, 2, 3];
+    items.shuffle(&mut rng);
+    Ok(())
+});
+
+accepts!(biased_select_and_ctx_operations, {
+    let now = ctx.now().await?;
+    let id = ctx.uuid().await?;
+    let later = ctx.now().await?;
+    let waited = later.duration_since(now).unwrap();
+    tokio::select! { biased; a = ctx.wait("a", d) => {}, b = ctx.wait("b", d) => {} }
+    Ok(())
+});
+
+accepts!(same_name_inside_map_items_and_child_contexts, {
+    ctx.step("load", |_| async { Ok::<_, String>(()) }).await?;
+    ctx.map("items", items, |item_ctx, item, i| async move {
+        item_ctx.step("load", |_| async { Ok::<_, String>(()) }).await
+    })
+    .await?;
+    ctx.run_in_child_context("group", |child| async move {
+        child.step("load", |_| async { Ok::<_, String>(()) }).await
+    })
+    .await?;
+    Ok(())
+});
+
+accepts!(immutable_statics_and_consts, {
+    let rate = RATES[2];
+    let limit = MAX_ITEMS.min(input.n);
+    let name = CONFIG.get().map(|c| c.name.clone());
+    Ok(())
+});
+
+#[test]
+fn duplicate_names_in_one_context_are_still_rejected() {
+    let errs = errors(quote::quote! {
+        async fn wf(ctx: DurableContext) -> Result<(), DurableError> {
+            ctx.step("load", |_| async { Ok::<_, String>(()) }).await?;
+            ctx.step("load", |_| async { Ok::<_, String>(()) }).await?;
+            Ok(())
+        }
+    });
+    assert!(
+        errs.iter().any(|e| e.contains("duplicate operation name")),
+        "{errs:#?}"
+    );
+}
