@@ -26,25 +26,17 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let cx = Ctxt::default();
     let args = parse_workflow_args(&cx, args);
     let mut workflow = Workflow::from_syn(&cx, item_fn, args);
-    let ops = if lint_enabled() {
-        let original = &mut workflow.original;
-        let ops = lint::lint_workflow(&cx, &original.sig, &mut original.block);
-        // The clippy layer (`durable-macros/recommended-clippy.toml`) bites in workflow
-        // bodies; step bodies carry an `allow`. First, so an attribute of the user's wins.
-        let lints = lint::clippy_lints();
-        original.attrs.insert(0, syn::parse_quote!(#[warn(#lints)]));
-        ops
-    } else {
-        // Measuring the other layers alone: collect the operations, report nothing.
-        let scratch = Ctxt::default();
-        let ops = lint::lint_workflow(
-            &scratch,
-            &workflow.original.sig,
-            &mut workflow.original.block.clone(),
-        );
-        let _ = scratch.finish();
-        ops
-    };
+    // `DURABLE_LINT=off` (build time) keeps everything but the lint's errors, only so the
+    // corpus in `tests/determinism` can measure the other layers on their own.
+    let scratch = Ctxt::default();
+    let lint_cx = if lint_enabled() { &cx } else { &scratch };
+    let original = &mut workflow.original;
+    let ops = lint::lint_workflow(lint_cx, &original.sig, &mut original.block);
+    let _ = scratch.finish();
+    // The clippy layer (`durable-macros/recommended-clippy.toml`) bites in workflow bodies;
+    // what runs as a step carries an `allow`. First, so an attribute of the user's wins.
+    let lints = lint::clippy_lints();
+    original.attrs.insert(0, syn::parse_quote!(#[warn(#lints)]));
     check::duplicate_names(&cx, &ops);
     let type_name = super::camel_case(&workflow.original.sig.ident.to_string());
     let clash = check::workflow_type_name(&cx, &workflow.original.sig, &type_name);
@@ -61,8 +53,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     quote!(#generated #errors)
 }
 
-/// Whether the determinism lint runs: `DURABLE_LINT=off` at build time turns it off, only
-/// so the corpus in `tests/determinism` can measure the other layers on their own.
+/// Whether the determinism lint reports (`DURABLE_LINT=off` at build time: not).
 fn lint_enabled() -> bool {
     !matches!(option_env!("DURABLE_LINT"), Some("off"))
 }
