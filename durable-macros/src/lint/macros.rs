@@ -34,10 +34,32 @@ impl Linter<'_> {
         }
         // The arguments: linted, never changed (the macro's tokens are emitted as written).
         let ops = self.ops.len();
+        let formats = is_format_like(&last) || matches!(last.as_str(), "json" | "assert_eq" | "assert_ne");
         for piece in split_pieces(mac.tokens.clone()) {
             match syn::parse2::<Expr>(piece.clone()) {
-                Ok(mut expr) => self.visit_expr_mut(&mut expr),
+                Ok(mut expr) => {
+                    if formats && self.is_hash_value(&expr) {
+                        // `format!("{:?}", map)`: a map's text lists its entries in hash order.
+                        self.report(
+                            &expr,
+                            &format!("{} in {written}", quote::quote!(#expr)),
+                            Category::HashOrder,
+                        );
+                    }
+                    self.visit_expr_mut(&mut expr);
+                }
                 Err(_) => self.scan_tokens(piece),
+            }
+        }
+        if formats {
+            for name in inline_format_args(&mac.tokens) {
+                if self.names.value(&name).is_some_and(|f| f.hash) {
+                    self.report(
+                        &mac.path,
+                        &format!("{{{name}:?}} in {written}"),
+                        Category::HashOrder,
+                    );
+                }
             }
         }
         self.ops.truncate(ops);
@@ -241,6 +263,35 @@ fn is_format_like(name: &str) -> bool {
             | "error"
             | "trace"
     )
+}
+
+/// The names of inline format arguments (`{name}`, `{name:?}`) in a macro's literals.
+fn inline_format_args(tokens: &TokenStream) -> Vec<String> {
+    let mut names = Vec::new();
+    for tt in tokens.clone() {
+        let TokenTree::Literal(lit) = tt else { continue };
+        let text = lit.to_string();
+        if !text.starts_with('"') {
+            continue;
+        }
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            if rest.starts_with('{') {
+                rest = &rest[1..];
+                continue;
+            }
+            let end = rest.find(['}', ':']).unwrap_or(rest.len());
+            let name = &rest[..end];
+            if !name.is_empty()
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !name.chars().all(|c| c.is_ascii_digit())
+            {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names
 }
 
 fn format_string_has_pointer(tokens: &TokenStream) -> bool {

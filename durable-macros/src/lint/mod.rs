@@ -315,6 +315,29 @@ impl Linter<'_> {
         }
     }
 
+    /// A hash collection handed whole to something that keeps its order: `Vec::from_iter(m)`,
+    /// `serde_json::to_string(&m)`.
+    fn check_hash_argument(&self, call: &syn::ExprCall) {
+        let Expr::Path(p) = &*call.func else { return };
+        let segs = path_string(&p.path);
+        let keeps_order = match segs.as_slice() {
+            [.., ty, f] if f == "from_iter" || f == "from" => {
+                matches!(ty.as_str(), "Vec" | "VecDeque" | "String")
+            }
+            [.., krate, f] if krate == "serde_json" => f.starts_with("to_"),
+            _ => false,
+        };
+        if keeps_order {
+            if let Some(arg) = call.args.first().filter(|a| self.is_hash_value(a)) {
+                self.report(
+                    arg,
+                    &format!("{}({})", segs.join("::"), quote::quote!(#arg)),
+                    Category::HashOrder,
+                );
+            }
+        }
+    }
+
     /// Judges an expression that may iterate a hash collection, once per chain.
     fn judge_iteration(&mut self, expr: &Expr, consumer: hash::Consumer<'_>) {
         let for_loop = matches!(consumer, hash::Consumer::For(_));
@@ -528,6 +551,18 @@ impl Linter<'_> {
             if !self.is_seeded_rng(receiver) {
                 self.report(method_span(call), &format!(".{method}()"), category);
                 return;
+            }
+        }
+        // `list.extend(map)`: the list takes the hash order (`map.keys()` is judged as a chain).
+        if method == "extend" && argc == 1 && !self.is_hash_value(receiver) {
+            if let Some(arg) = call.args.first() {
+                if self.is_hash_value(arg) {
+                    self.report(
+                        arg,
+                        &format!(".extend({})", quote::quote!(#arg)),
+                        Category::HashOrder,
+                    );
+                }
             }
         }
         // Shared mutable state in a `static`: `COUNTER.fetch_add(..)`, `CACHE.lock()`.
@@ -772,6 +807,7 @@ impl VisitMut for Linter<'_> {
                     }
                     _ => false,
                 };
+                self.check_hash_argument(call);
                 if branch {
                     self.visit_expr_mut(&mut call.func);
                     let n = call.args.len();

@@ -64,6 +64,15 @@ fn hash_parameter_iterated() {
     assert!(errs.iter().any(|e| e.contains("stock.iter()")), "{errs:#?}");
 }
 
+rejects!(hash_map_formatted_into_a_name, "HashMap", {
+    let mut seen = HashMap::new();
+    seen.insert("a", 1);
+    ctx.step(format!("record-{seen:?}"), |_| async { Ok::<_, String>(()) })
+        .await?;
+    let text = serde_json::to_string(&seen).unwrap();
+    Ok(())
+});
+
 rejects!(static_counter, "COUNTER.fetch_add()", {
     if COUNTER.fetch_add(1, Ordering::SeqCst) == 0 {
         ctx.step("first", |_| async { Ok::<_, String>(()) }).await?;
