@@ -31,6 +31,9 @@ pub struct ExecutionConfig {
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
     /// Instrumentation plugins, in registration order.
     pub plugins: Vec<Arc<dyn crate::plugin::Plugin>>,
+    /// Records what the workflow asks of the service, for the replay checker (see
+    /// [`crate::trace`]); `None` (the default) records nothing.
+    pub trace: Option<Arc<crate::trace::TraceRecorder>>,
 }
 
 impl Default for ExecutionConfig {
@@ -39,6 +42,7 @@ impl Default for ExecutionConfig {
             log_sink: Arc::new(JsonLinesSink),
             step_interceptor: None,
             plugins: Vec::new(),
+            trace: None,
         }
     }
 }
@@ -47,6 +51,7 @@ impl std::fmt::Debug for ExecutionConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionConfig")
             .field("step_interceptor", &self.step_interceptor.is_some())
+            .field("trace", &self.trace.is_some())
             .finish_non_exhaustive()
     }
 }

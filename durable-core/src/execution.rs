@@ -6,7 +6,7 @@
 //! enough; durable futures park by registering the task's waker and are woken whenever the
 //! state changes (a checkpoint acknowledged, operations merged, a fatal error).
 
-use crate::checkpoint::CheckpointClient;
+use crate::checkpoint::{BoxFuture, CheckpointClient};
 use crate::config::ExecutionConfig;
 use crate::error::{describe, DurableError, NonDeterminism};
 use crate::id::OperationPath;
@@ -14,7 +14,8 @@ use crate::wire::{
     CheckpointResponse, ContextDetails, EpochMillis, Operation, OperationAction, OperationStatus,
     OperationType, OperationUpdate, StepDetails,
 };
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
@@ -27,6 +28,8 @@ pub(crate) struct OpIdentity {
     pub name: Option<String>,
     pub op_type: OperationType,
     pub sub_type: &'static str,
+    /// The call that created it (for the replay checker's reports; a pointer, so free).
+    pub location: &'static Location<'static>,
 }
 
 impl OpIdentity {
@@ -85,6 +88,18 @@ pub(crate) struct Execution {
     pub client: Arc<dyn CheckpointClient>,
     pub config: ExecutionConfig,
     state: Mutex<State>,
+    /// Set for a shadow replay (see [`crate::shadow`]).
+    shadow: Option<Shadow>,
+}
+
+/// What a shadow replay needs besides the records: it must never run a step body nor
+/// checkpoint, so it stops where a live run would do either.
+pub(crate) struct Shadow {
+    /// Contexts the real invocation entered: their bodies run here too (aside), even when
+    /// their records are complete, so that what they ask is compared.
+    pub reenter: HashSet<OperationPath>,
+    /// Bodies started aside and not yet handed to the shadow driver.
+    pub aside: Mutex<Vec<BoxFuture<'static, ()>>>,
 }
 
 impl Execution {
@@ -102,13 +117,41 @@ impl Execution {
             .into_iter()
             .map(|o| (o.id.clone(), Arc::new(o)))
             .collect();
+        Self::with_records(arn, Some(token), ops, client, config, replaying, None)
+    }
+
+    /// The execution of a shadow replay over the records a real invocation left.
+    pub fn shadow(
+        arn: String,
+        ops: HashMap<String, Arc<Operation>>,
+        client: Arc<dyn CheckpointClient>,
+        config: ExecutionConfig,
+        reenter: HashSet<OperationPath>,
+    ) -> Self {
+        let replaying = ops.values().any(|o| o.operation_type != OperationType::Execution);
+        let shadow = Shadow {
+            reenter,
+            aside: Mutex::new(Vec::new()),
+        };
+        Self::with_records(arn, None, ops, client, config, replaying, Some(shadow))
+    }
+
+    fn with_records(
+        arn: String,
+        token: Option<String>,
+        ops: HashMap<String, Arc<Operation>>,
+        client: Arc<dyn CheckpointClient>,
+        config: ExecutionConfig,
+        replaying: bool,
+        shadow: Option<Shadow>,
+    ) -> Self {
         Execution {
             arn,
             client,
             config,
             state: Mutex::new(State {
                 ops,
-                token: Some(token),
+                token,
                 queue: VecDeque::new(),
                 next_seq: 1,
                 acked_seq: 0,
@@ -119,6 +162,64 @@ impl Execution {
                 replaying,
                 closed: false,
             }),
+            shadow,
+        }
+    }
+
+    /// The trace recorder, when the replay checker records this run.
+    pub fn tracer(&self) -> Option<&crate::trace::TraceRecorder> {
+        self.config.trace.as_deref()
+    }
+
+    /// Records what the code asks for operation `id` (only built when recording).
+    pub fn trace_request(&self, id: &str, request: impl FnOnce() -> crate::trace::Request) {
+        if let Some(t) = self.tracer() {
+            t.request(id, request());
+        }
+    }
+
+    /// Moves the records out (the replay checker's shadow replay runs against them).
+    pub fn take_records(&self) -> HashMap<String, Arc<Operation>> {
+        std::mem::take(&mut self.lock().ops)
+    }
+
+    /// In a shadow replay, runs the body `start` makes aside if the real invocation entered
+    /// the context `op` (its record is complete: the caller returns the recorded outcome).
+    pub fn replay_aside<F>(&self, op: &OpIdentity, start: impl FnOnce() -> F)
+    where
+        F: std::future::Future + Send + 'static,
+    {
+        if let Some(shadow) = self.shadow.as_ref().filter(|s| s.reenter.contains(&op.path)) {
+            let body = start();
+            let body: BoxFuture<'static, ()> = Box::pin(async move {
+                let _ = body.await;
+            });
+            shadow.aside.lock().unwrap_or_else(|p| p.into_inner()).push(body);
+        }
+    }
+
+    /// The bodies started aside since the last call.
+    pub fn take_aside(&self) -> Vec<BoxFuture<'static, ()>> {
+        self.shadow.as_ref().map_or_else(Vec::new, |s| {
+            std::mem::take(&mut *s.aside.lock().unwrap_or_else(|p| p.into_inner()))
+        })
+    }
+
+    /// Before a step body or a wait-for-condition check runs: a shadow replay stops here for
+    /// good (only a live run may run user side effects); a live run goes on at once.
+    pub async fn before_body(&self, id: &str) -> Result<(), DurableError> {
+        if self.shadow.is_some() {
+            return Err(self.stop_here(id).await);
+        }
+        Ok(())
+    }
+
+    /// Parks for good, counted as blocked so the driver sees the run stopped; resolves only
+    /// with a fatal error.
+    async fn stop_here(&self, id: &str) -> DurableError {
+        match self.wait_for(id, |_| false).await {
+            Err(e) => e,
+            Ok(_) => DurableError::Suspended,
         }
     }
 
@@ -192,6 +293,10 @@ impl Execution {
         if st.closed {
             return Err(DurableError::Suspended);
         }
+        if self.shadow.is_some() {
+            // Nothing is sent; `checkpoint` never waits for this sequence number.
+            return Ok(u64::MAX);
+        }
         let seq = st.next_seq;
         st.next_seq += 1;
         st.queue.push_back((seq, update));
@@ -218,8 +323,24 @@ impl Execution {
         .await
     }
 
-    /// Queues an update and waits for its acknowledgement.
+    /// Queues an update and waits for its acknowledgement. A shadow replay sends nothing: an
+    /// update the real invocation already made (the record is complete) counts as done, any
+    /// other stops the replay here.
     pub async fn checkpoint(&self, update: OperationUpdate) -> Result<(), DurableError> {
+        if self.shadow.is_some() {
+            let done = {
+                let st = self.lock();
+                if let Some(f) = &st.fatal {
+                    return Err(f.clone());
+                }
+                st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal())
+            };
+            return if done {
+                Ok(())
+            } else {
+                Err(self.stop_here(&update.id).await)
+            };
+        }
         let seq = self.enqueue(update)?;
         self.acknowledged(seq).await
     }

@@ -12,9 +12,10 @@ use crate::context::DurableContext;
 use crate::error::{CheckpointError, DurableError, InvocationError};
 use crate::execution::Execution;
 use crate::limits::MAX_RESPONSE_BYTES;
+use crate::trace::Ending;
 use crate::wire::{
-    CheckpointRequest, CheckpointResponse, ErrorObject, InvocationInput, InvocationOutput, OperationAction,
-    OperationType, OperationUpdate,
+    CheckpointRequest, CheckpointResponse, ErrorObject, InvocationInput, InvocationOutput, InvocationStatus,
+    OperationAction, OperationType, OperationUpdate,
 };
 use crate::workflow::Workflow;
 use serde::de::DeserializeOwned;
@@ -53,7 +54,7 @@ pub async fn run_invocation<W: Workflow>(
         operations.extend(page.operations);
     }
 
-    let input_payload = execution_input(&arn, &operations)?;
+    let input_payload = execution_input(&arn, operations.iter())?;
     let plugins = config.plugins.clone();
     let is_first_invocation = !operations
         .iter()
@@ -125,37 +126,59 @@ async fn run_workflow<W: Workflow>(
     };
 
     let exec = Arc::new(Execution::new(arn, token, operations, client, config));
-    let ctx = DurableContext::root(exec.clone());
+    let user = workflow_body(workflow, DurableContext::root(exec.clone()), input);
+    let output = Driver {
+        exec: exec.clone(),
+        user: Some(user),
+        finishing: None,
+        in_flight: None,
+    }
+    .await;
+    if let Some(recorder) = exec.tracer() {
+        // Hand the replay checker the run and the records as this run last saw them, unless
+        // nothing comparable ended (a retryable failure, or the service revoked the token).
+        let ending = match (&output, exec.fatal()) {
+            (Err(_), _) => None,
+            (Ok(_), Some(fatal)) => Some(Ending::Failed(fatal)),
+            (Ok(out), None) if out.status != InvocationStatus::Pending => Some(Ending::Finished),
+            (Ok(_), None) => (!exec.lock().closed).then_some(Ending::Suspended),
+        };
+        if let Some(ending) = ending {
+            recorder.finish(ending, exec.arn.clone(), exec.take_records());
+        }
+    }
+    output
+}
+
+/// The workflow's body with its result serialized as the execution's result JSON.
+pub(crate) fn workflow_body<W: Workflow>(
+    workflow: &W,
+    ctx: DurableContext,
+    input: W::Input,
+) -> BoxFuture<'static, Result<String, DurableError>> {
     let body = workflow.run(ctx, input);
-    let user: BoxFuture<'static, Result<String, DurableError>> = Box::pin(async move {
+    Box::pin(async move {
         let output = body.await?;
         serde_json::to_string(&output).map_err(|e| DurableError::Serdes {
             operation: "execution result".into(),
             message: e.to_string(),
         })
-    });
-    Driver {
-        exec,
-        user: Some(user),
-        finishing: None,
-        in_flight: None,
-    }
-    .await
+    })
 }
 
 /// The user payload: `ExecutionDetails.InputPayload` of the `EXECUTION` operation, whose id
 /// is the ARN's last `/` segment (falling back to the first `EXECUTION` operation).
-fn execution_input(
+pub(crate) fn execution_input<'a>(
     arn: &str,
-    operations: &[crate::wire::Operation],
+    operations: impl Iterator<Item = &'a crate::wire::Operation> + Clone,
 ) -> Result<Option<String>, InvocationError> {
     let tail = arn.rsplit('/').next().unwrap_or(arn);
     let exec_op = operations
-        .iter()
+        .clone()
         .find(|o| o.operation_type == OperationType::Execution && o.id == tail)
         .or_else(|| {
             operations
-                .iter()
+                .clone()
                 .find(|o| o.operation_type == OperationType::Execution)
         })
         .ok_or_else(|| InvocationError::MalformedEvent("the state holds no EXECUTION operation".into()))?;
@@ -167,7 +190,7 @@ fn execution_input(
 
 /// A blank payload reads as `null`, and, if the input type rejects that, as `{}` (what the
 /// reference SDKs pass), so `()`, `Option<T>` and all-default structs accept "no input".
-fn parse_input<I: DeserializeOwned>(payload: Option<&str>) -> Result<I, String> {
+pub(crate) fn parse_input<I: DeserializeOwned>(payload: Option<&str>) -> Result<I, String> {
     match payload.map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => serde_json::from_str(p).map_err(|e| e.to_string()),
         None => serde_json::from_str("null")
@@ -330,6 +353,9 @@ impl Future for Driver {
                 if let Poll::Ready(outcome) = user.as_mut().poll(cx) {
                     this.user = None;
                     progressed = true;
+                    if let Some(recorder) = this.exec.tracer() {
+                        recorder.outcome(&outcome);
+                    }
                     if this.exec.fatal().is_none() {
                         this.finishing = Some(outcome);
                     }

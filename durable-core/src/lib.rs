@@ -39,6 +39,8 @@ pub mod manifest;
 pub mod plugin;
 pub mod retry;
 pub mod serdes;
+pub mod shadow;
+pub mod trace;
 pub mod wire;
 pub mod workflow;
 

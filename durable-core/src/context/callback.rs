@@ -15,6 +15,7 @@ use crate::wire::{sub_type, CallbackOptions, ErrorObject, OperationAction, Opera
 use serde::de::DeserializeOwned;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,12 +49,25 @@ impl<T> std::fmt::Debug for Callback<T> {
 
 impl DurableContext {
     /// Creates a callback named `name` whose answer is deserialized as `T` (JSON by default).
+    #[track_caller]
     pub fn create_callback<T>(&self, name: impl Into<Name>) -> CreateCallback<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
+        self.create_callback_at(name, Location::caller())
+    }
+
+    /// [`DurableContext::create_callback`], created by the code at `location`.
+    pub(crate) fn create_callback_at<T>(
+        &self,
+        name: impl Into<Name>,
+        location: &'static Location<'static>,
+    ) -> CreateCallback<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
         CreateCallback {
-            op: self.new_op(OperationType::Callback, sub_type::CALLBACK, name.into()),
+            op: self.new_op_at(OperationType::Callback, sub_type::CALLBACK, name.into(), location),
             ctx: self.clone(),
             timeout: None,
             heartbeat_timeout: None,
@@ -125,6 +139,10 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for CreateCallback<T> {
                     .transpose()
                     .map_err(|e| exec.set_fatal(e))?,
             };
+            exec.trace_request(&op.id, || crate::trace::Request::Callback {
+                timeout_seconds: options.timeout_seconds,
+                heartbeat_timeout_seconds: options.heartbeat_timeout_seconds,
+            });
             let mut record = exec.lookup(&op)?;
             if ctx.inner.mode == ContextMode::ReplaySucceeded && record.is_none() {
                 return Err(missing_in_replay(&exec, &op));

@@ -5,6 +5,11 @@
 //! `FAIL{Error}` (awaited). A completed child replays from its stored result without running
 //! its body. A result above 256 KiB is not stored: the context succeeds with
 //! `ReplayChildren`, and replays re-run the body against its children's records to rebuild it.
+//!
+//! A shadow replay (the replay checker) also runs, aside, the body of a completed context that
+//! the real invocation entered, to compare what it asks; the parent still gets the recorded
+//! outcome, as any replay would, so the timing of the live run (which input of a race won)
+//! cannot make the two runs differ.
 
 use super::{ContextMode, DurableContext, Name};
 use crate::checkpoint::BoxFuture;
@@ -16,6 +21,7 @@ use crate::wire::{sub_type, ContextOptions, OperationAction, OperationStatus, Op
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::sync::Arc;
 
 type Summary<T> = Arc<dyn Fn(&T) -> String + Send + Sync>;
@@ -33,6 +39,7 @@ pub struct ChildContext<T, F> {
 impl DurableContext {
     /// Runs `body` in a child context named `name`. The child's operations are recorded
     /// under it; once it completes, replays return its result without running the body.
+    #[track_caller]
     pub fn run_in_child_context<T, F, Fut>(&self, name: impl Into<Name>, body: F) -> ChildContext<T, F>
     where
         F: FnOnce(DurableContext) -> Fut + Send + 'static,
@@ -42,14 +49,26 @@ impl DurableContext {
         self.child_with_sub_type(name, sub_type::RUN_IN_CHILD_CONTEXT, body)
     }
 
+    #[track_caller]
     pub(crate) fn child_with_sub_type<T, F>(
         &self,
         name: impl Into<Name>,
         sub_type: &'static str,
         body: F,
     ) -> ChildContext<T, F> {
+        self.child_with_sub_type_at(name, sub_type, body, Location::caller())
+    }
+
+    /// A child context created by the code at `location`.
+    pub(crate) fn child_with_sub_type_at<T, F>(
+        &self,
+        name: impl Into<Name>,
+        sub_type: &'static str,
+        body: F,
+        location: &'static Location<'static>,
+    ) -> ChildContext<T, F> {
         ChildContext {
-            op: self.new_op(OperationType::Context, sub_type, name.into()),
+            op: self.new_op_at(OperationType::Context, sub_type, name.into(), location),
             ctx: self.clone(),
             body,
             serdes: None,
@@ -137,6 +156,7 @@ where
                 // Rebuild the large result from the children's records; nothing is written.
                 return body(ctx.child(&op, ContextMode::ReplaySucceeded)).await;
             }
+            exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
             return exec.decode(&op, &*serdes, details.result.as_deref());
         }
         Some(OperationStatus::Started) => {}
@@ -144,6 +164,7 @@ where
             exec.enqueue(op.update(OperationAction::Start))?;
         }
         Some(_) => {
+            exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
             let error = record
                 .as_ref()
                 .and_then(|r| r.error().cloned())

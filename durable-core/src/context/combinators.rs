@@ -83,6 +83,7 @@ where
 
 impl DurableContext {
     /// All inputs' values, in input order; fails with the first failure.
+    #[track_caller]
     pub fn all<T, F>(
         &self,
         name: impl Into<Name>,
@@ -119,6 +120,7 @@ impl DurableContext {
     }
 
     /// Every input's outcome, in input order; never fails on an input's failure.
+    #[track_caller]
     pub fn all_settled<T, F>(
         &self,
         name: impl Into<Name>,
@@ -158,6 +160,7 @@ impl DurableContext {
     }
 
     /// The first input to succeed; fails only if every input fails.
+    #[track_caller]
     pub fn any<T, F>(
         &self,
         name: impl Into<Name>,
@@ -201,6 +204,7 @@ impl DurableContext {
     }
 
     /// The first input to finish, success or failure.
+    #[track_caller]
     pub fn race<T, F>(
         &self,
         name: impl Into<Name>,

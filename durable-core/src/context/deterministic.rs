@@ -6,35 +6,55 @@ use super::DurableContext;
 use crate::error::DurableError;
 use crate::retry::RetryPresets;
 use std::convert::Infallible;
+use std::future::Future;
+use std::panic::Location;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+// These are plain fns returning futures, not `async fn`s, so that `#[track_caller]` can name
+// the user's call; the step is still created when the future is first polled, as before.
 impl DurableContext {
     /// The current time, recorded once (a step named `now`).
-    pub async fn now(&self) -> Result<SystemTime, DurableError> {
-        let millis: u64 = self
-            .step("now", |_| async {
+    #[track_caller]
+    pub fn now(&self) -> impl Future<Output = Result<SystemTime, DurableError>> + Send + 'static {
+        let (ctx, location) = (self.clone(), Location::caller());
+        async move {
+            let now = |_| async {
                 let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
                 Ok::<_, Infallible>(u64::try_from(now.as_millis()).unwrap_or(u64::MAX))
-            })
-            .retry(RetryPresets::none())
-            .await?;
-        Ok(UNIX_EPOCH + Duration::from_millis(millis))
+            };
+            let millis: u64 = ctx
+                .step_at("now", now, location)
+                .retry(RetryPresets::none())
+                .await?;
+            Ok(UNIX_EPOCH + Duration::from_millis(millis))
+        }
     }
 
     /// A random `u64`, recorded once (a step named `random`).
-    pub async fn random_u64(&self) -> Result<u64, DurableError> {
-        self.step("random", |_| async { Ok::<_, Infallible>(fastrand::u64(..)) })
+    #[track_caller]
+    pub fn random_u64(&self) -> impl Future<Output = Result<u64, DurableError>> + Send + 'static {
+        let (ctx, location) = (self.clone(), Location::caller());
+        async move {
+            ctx.step_at(
+                "random",
+                |_| async { Ok::<_, Infallible>(fastrand::u64(..)) },
+                location,
+            )
             .retry(RetryPresets::none())
             .await
+        }
     }
 
     /// A random version-4 UUID, recorded once (a step named `uuid`).
-    pub async fn uuid(&self) -> Result<String, DurableError> {
-        self.step("uuid", |_| async {
-            Ok::<_, Infallible>(uuid_v4(fastrand::u128(..)))
-        })
-        .retry(RetryPresets::none())
-        .await
+    #[track_caller]
+    pub fn uuid(&self) -> impl Future<Output = Result<String, DurableError>> + Send + 'static {
+        let (ctx, location) = (self.clone(), Location::caller());
+        async move {
+            let uuid = |_| async { Ok::<_, Infallible>(uuid_v4(fastrand::u128(..))) };
+            ctx.step_at("uuid", uuid, location)
+                .retry(RetryPresets::none())
+                .await
+        }
     }
 }
 

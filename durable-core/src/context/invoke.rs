@@ -33,6 +33,7 @@ impl DurableContext {
     /// Invokes `function_name` with `input` and waits for its result, deserialized as `O`.
     /// A durable target runs as its own execution. Failure of the target is
     /// [`DurableError::InvokeFailed`] with the target's error.
+    #[track_caller]
     pub fn invoke<I, O>(
         &self,
         name: impl Into<Name>,
@@ -105,20 +106,30 @@ where
             {
                 return Err(missing_in_replay(&exec, &op));
             }
-            if record.is_none() {
-                if function_name.is_empty() {
-                    return Err(exec.set_fatal(DurableError::Validation(format!(
-                        "invoke {} names no function",
-                        op.label()
-                    ))));
-                }
+            let traced = exec.tracer().is_some();
+            // The input is only serialized to start the invoke, or for the replay checker.
+            let encoded = (record.is_none() || traced).then(|| {
                 let cx = SerdesContext {
                     operation_id: &op.id,
                     durable_execution_arn: &exec.arn,
                 };
                 let serdes: Arc<dyn Serdes<I>> =
                     payload_serdes.unwrap_or_else(|| Arc::new(JsonEncode::new()));
-                let payload = serdes.serialize(&input, cx).map_err(|message| {
+                serdes.serialize(&input, cx)
+            });
+            exec.trace_request(&op.id, || crate::trace::Request::Invoke {
+                function_name: function_name.clone(),
+                tenant_id: tenant_id.clone(),
+                input: encoded.as_ref().and_then(|e| e.as_ref().ok()).cloned(),
+            });
+            if let (None, Some(encoded)) = (&record, encoded) {
+                if function_name.is_empty() {
+                    return Err(exec.set_fatal(DurableError::Validation(format!(
+                        "invoke {} names no function",
+                        op.label()
+                    ))));
+                }
+                let payload = encoded.map_err(|message| {
                     exec.set_fatal(DurableError::Serdes {
                         operation: op.label(),
                         message,

@@ -37,6 +37,7 @@ use crate::execution::{Execution, OpIdentity};
 use crate::id::OperationPath;
 use crate::logger::Logger;
 use crate::wire::OperationType;
+use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -141,7 +142,9 @@ impl DurableContext {
         }
     }
 
+    /// The context of the CONTEXT operation `op`, whose body is about to run.
     pub(crate) fn child(&self, op: &OpIdentity, mode: ContextMode) -> Self {
+        self.entered(op);
         DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
@@ -157,6 +160,7 @@ impl DurableContext {
     /// A virtual context for a FLAT batch item: its operations get ids under the item's
     /// position but report the batch context as their parent; nothing is checkpointed for it.
     pub(crate) fn virtual_child(&self, op: &OpIdentity) -> Self {
+        self.entered(op);
         DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
@@ -169,18 +173,42 @@ impl DurableContext {
         }
     }
 
-    /// Allocates the next operation of this context.
+    fn entered(&self, op: &OpIdentity) {
+        if let Some(t) = self.inner.exec.tracer() {
+            t.entered(&op.path);
+        }
+    }
+
+    /// Allocates the next operation of this context, created by the caller's caller (every
+    /// public method that creates an operation is `#[track_caller]`).
+    #[track_caller]
     pub(crate) fn new_op(&self, op_type: OperationType, sub_type: &'static str, name: Name) -> OpIdentity {
+        self.new_op_at(op_type, sub_type, name, Location::caller())
+    }
+
+    /// Allocates the next operation of this context, created by the code at `location`.
+    pub(crate) fn new_op_at(
+        &self,
+        op_type: OperationType,
+        sub_type: &'static str,
+        name: Name,
+        location: &'static Location<'static>,
+    ) -> OpIdentity {
         let n = self.inner.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let path = OperationPath::child(self.inner.path.as_ref(), n);
-        OpIdentity {
+        let op = OpIdentity {
             id: path.wire_id(),
             path,
             parent_id: self.inner.parent_id.clone(),
             name: name.0,
             op_type,
             sub_type,
+            location,
+        };
+        if let Some(t) = self.inner.exec.tracer() {
+            t.operation(&op, self.inner.path.as_ref());
         }
+        op
     }
 
     pub(crate) fn exec(&self) -> &Arc<Execution> {

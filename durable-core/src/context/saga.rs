@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Display;
 use std::future::Future;
+use std::panic::Location;
 use std::sync::Arc;
 
 type Undo = Box<dyn FnOnce(StepContext) -> BoxFuture<'static, Result<(), String>> + Send>;
@@ -62,12 +63,13 @@ impl Saga {
     }
 
     /// Runs the step `name`; once it succeeded, registers `compensate(result)` to undo it.
-    pub async fn step<T, E, F, Fut, C, CFut, CE>(
-        &mut self,
-        name: &str,
+    #[track_caller]
+    pub fn step<'a, T, E, F, Fut, C, CFut, CE>(
+        &'a mut self,
+        name: &'a str,
         body: F,
         compensate: C,
-    ) -> Result<T, DurableError>
+    ) -> impl Future<Output = Result<T, DurableError>> + Send + 'a
     where
         T: Serialize + DeserializeOwned + Clone + Send + 'static,
         E: Display + Send + Sync + 'static,
@@ -77,17 +79,22 @@ impl Saga {
         CFut: Future<Output = Result<(), CE>> + Send + 'static,
         CE: Display + Send + 'static,
     {
-        let mut step = self.ctx.step(Name::from(name), body);
-        if let Some(retry) = &self.step_retry {
-            step = step.retry_arc(retry.clone());
+        // A plain fn (not `async`) so `#[track_caller]` names the user's call; the step is
+        // still created when the future is first polled.
+        let location = Location::caller();
+        async move {
+            let mut step = self.ctx.step_at(Name::from(name), body, location);
+            if let Some(retry) = &self.step_retry {
+                step = step.retry_arc(retry.clone());
+            }
+            let value: T = step.await?;
+            let kept = value.clone();
+            let undo: Undo = Box::new(move |cx| {
+                Box::pin(async move { compensate(kept, cx).await.map_err(|e| e.to_string()) })
+            });
+            self.compensations.push((name.to_owned(), undo));
+            Ok(value)
         }
-        let value: T = step.await?;
-        let kept = value.clone();
-        let undo: Undo = Box::new(move |cx| {
-            Box::pin(async move { compensate(kept, cx).await.map_err(|e| e.to_string()) })
-        });
-        self.compensations.push((name.to_owned(), undo));
-        Ok(value)
     }
 
     /// Names of the registered compensations, in the order they would run.
@@ -98,12 +105,18 @@ impl Saga {
     /// Runs every registered compensation, last registered first, each as the durable step
     /// `compensate-<name>`. All are attempted even if one fails; the first failure is
     /// returned afterwards.
-    pub async fn compensate(mut self) -> Result<(), DurableError> {
+    #[track_caller]
+    pub fn compensate(self) -> impl Future<Output = Result<(), DurableError>> + Send {
+        let location = Location::caller();
+        self.compensate_at(location)
+    }
+
+    async fn compensate_at(mut self, location: &'static Location<'static>) -> Result<(), DurableError> {
         let mut first_error = None;
         while let Some((name, undo)) = self.compensations.pop() {
             let outcome: Result<(), DurableError> = self
                 .ctx
-                .step(format!("compensate-{name}"), undo)
+                .step_at(format!("compensate-{name}"), undo, location)
                 .semantics(StepSemantics::AtMostOncePerRetry)
                 .retry_arc(self.retry.clone())
                 .await;

@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Display;
 use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::sync::Arc;
 
 /// How often a step body may run per attempt.
@@ -62,6 +63,7 @@ impl DurableContext {
     /// result is checkpointed; later replays return the recorded value. Errors go to the
     /// retry strategy (default: 6 attempts, 5 s initial delay, ×2, 60 s cap, full jitter);
     /// when it gives up the step fails with [`DurableError::StepFailed`].
+    #[track_caller]
     pub fn step<T, E, F, Fut>(&self, name: impl Into<Name>, body: F) -> Step<T, F>
     where
         F: FnOnce(StepContext) -> Fut + Send + 'static,
@@ -69,8 +71,25 @@ impl DurableContext {
         T: Serialize + DeserializeOwned + Send + 'static,
         E: Display + Send + Sync + 'static,
     {
+        self.step_at(name, body, Location::caller())
+    }
+
+    /// [`DurableContext::step`], created by the code at `location` (for steps the SDK creates
+    /// on the user's behalf inside futures, where `#[track_caller]` cannot reach).
+    pub(crate) fn step_at<T, E, F, Fut>(
+        &self,
+        name: impl Into<Name>,
+        body: F,
+        location: &'static Location<'static>,
+    ) -> Step<T, F>
+    where
+        F: FnOnce(StepContext) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Serialize + DeserializeOwned + Send + 'static,
+        E: Display + Send + Sync + 'static,
+    {
         Step {
-            op: self.new_op(OperationType::Step, sub_type::STEP, name.into()),
+            op: self.new_op_at(OperationType::Step, sub_type::STEP, name.into(), location),
             ctx: self.clone(),
             body,
             retry: None,
@@ -214,6 +233,7 @@ where
                 op.label()
             ))));
         };
+        exec.before_body(&op.id).await?;
         let outcome = execute(&exec, &op, attempt, body).await;
         match outcome {
             Ok(value) => return succeed(&exec, &op, &*serdes, value).await,

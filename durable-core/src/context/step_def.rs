@@ -56,6 +56,7 @@ impl DurableContext {
     /// Creates the step `definition` describes (normally the value returned by a `#[step]`
     /// function). Await it to run it; its options can still be overridden before that, e.g.
     /// `ctx.run(charge(card)).retry(RetryPresets::none()).await?`.
+    #[track_caller]
     pub fn run<S: StepDefinition>(
         &self,
         definition: S,

@@ -9,6 +9,7 @@ use crate::execution::OpIdentity;
 use crate::limits::{MAX_WAIT_SECONDS, MIN_WAIT_SECONDS};
 use crate::wire::{sub_type, OperationAction, OperationStatus, OperationType, WaitOptions};
 use std::future::IntoFuture;
+use std::panic::Location;
 use std::time::Duration;
 
 /// A durable wait, created by [`DurableContext::wait`].
@@ -17,16 +18,39 @@ pub struct Wait {
     ctx: DurableContext,
     op: OpIdentity,
     duration: Duration,
+    /// Whether the replay checker compares the duration (see [`Wait::untraced_duration`]).
+    traced: bool,
+}
+
+impl Wait {
+    /// A wait whose duration the SDK drew at random (a retry strategy's jitter): only the
+    /// duration the service recorded matters, so the replay checker does not compare it.
+    pub(crate) fn untraced_duration(mut self) -> Self {
+        self.traced = false;
+        self
+    }
 }
 
 impl DurableContext {
     /// Waits for `duration` (whole seconds, 1 s to 366 days; fractions round up) without
     /// using compute: the invocation suspends and the service resumes it when the time is up.
+    #[track_caller]
     pub fn wait(&self, name: impl Into<Name>, duration: Duration) -> Wait {
+        self.wait_at(name, duration, Location::caller())
+    }
+
+    /// [`DurableContext::wait`], created by the code at `location`.
+    pub(crate) fn wait_at(
+        &self,
+        name: impl Into<Name>,
+        duration: Duration,
+        location: &'static Location<'static>,
+    ) -> Wait {
         Wait {
-            op: self.new_op(OperationType::Wait, sub_type::WAIT, name.into()),
+            op: self.new_op_at(OperationType::Wait, sub_type::WAIT, name.into(), location),
             ctx: self.clone(),
             duration,
+            traced: true,
         }
     }
 }
@@ -48,9 +72,17 @@ impl IntoFuture for Wait {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let Wait { ctx, op, duration } = self;
+            let Wait {
+                ctx,
+                op,
+                duration,
+                traced,
+            } = self;
             let exec = ctx.exec().clone();
             let seconds = wait_seconds(duration).map_err(|e| exec.set_fatal(e))?;
+            if traced {
+                exec.trace_request(&op.id, || crate::trace::Request::Wait { seconds });
+            }
             let record = exec.lookup(&op)?;
             if ctx.inner.mode == ContextMode::ReplaySucceeded
                 && !record.as_ref().is_some_and(|r| r.status.is_terminal())

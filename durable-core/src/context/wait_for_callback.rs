@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Display;
 use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +29,9 @@ pub struct WaitForCallback<T, F> {
     heartbeat_timeout: Option<Duration>,
     retry: Option<Arc<dyn RetryStrategy>>,
     serdes: Option<Arc<dyn Serdes<T>>>,
+    /// The call that created it: its context, callback and submitter step are created when
+    /// it is awaited, and reported here.
+    location: &'static Location<'static>,
 }
 
 impl DurableContext {
@@ -37,6 +41,7 @@ impl DurableContext {
     ///
     /// Errors: [`DurableError::CallbackTimedOut`] / [`DurableError::CallbackFailed`] for the
     /// callback, [`DurableError::CallbackSubmitterFailed`] when the submitter gives up.
+    #[track_caller]
     pub fn wait_for_callback<T, F, Fut, E>(
         &self,
         name: impl Into<Name>,
@@ -56,6 +61,7 @@ impl DurableContext {
             heartbeat_timeout: None,
             retry: None,
             serdes: None,
+            location: Location::caller(),
         }
     }
 }
@@ -105,11 +111,12 @@ where
             heartbeat_timeout,
             retry,
             serdes,
+            location,
         } = self;
         let label = name.0.clone();
         let inner_serdes = serdes.clone();
         let body = move |child: DurableContext| async move {
-            let mut create = child.create_callback::<T>(());
+            let mut create = child.create_callback_at::<T>((), location);
             if let Some(d) = timeout {
                 create = create.timeout(d);
             }
@@ -121,7 +128,7 @@ where
             }
             let callback = create.await?;
             let id = callback.id().to_owned();
-            let mut step = child.step((), move |s| submitter(id, s));
+            let mut step = child.step_at((), move |s| submitter(id, s), location);
             if let Some(r) = retry {
                 step = step.retry_arc(r);
             }
@@ -133,7 +140,7 @@ where
             callback.result().await
         };
         let child = ctx
-            .child_with_sub_type(name, sub_type::WAIT_FOR_CALLBACK, body)
+            .child_with_sub_type_at(name, sub_type::WAIT_FOR_CALLBACK, body, location)
             .serdes_arc(serdes);
         Box::pin(async move {
             match child.await {

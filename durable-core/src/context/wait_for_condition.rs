@@ -151,6 +151,7 @@ pub struct WaitForCondition<S, F> {
 impl DurableContext {
     /// Polls `check(state, step_context)` until `strategy` says stop, checkpointing the state
     /// between polls and suspending (no compute) during the delays. Returns the final state.
+    #[track_caller]
     pub fn wait_for_condition<S, F, Fut, E>(
         &self,
         name: impl Into<Name>,
@@ -264,6 +265,7 @@ where
             ))));
         };
         let attempt = details.attempt + 1;
+        exec.before_body(&op.id).await?;
         let outcome = {
             let _running = exec.running();
             let logger = Logger::new(exec.clone(), Some(op.id.clone()), op.name.clone(), Some(attempt));

@@ -8,14 +8,17 @@
 use super::{DurableContext, Name};
 use crate::error::DurableError;
 use crate::retry::{RetryStrategy, StepFailure};
+use crate::wire::sub_type;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::sync::Arc;
 
 impl DurableContext {
     /// Runs `block(attempt_context, attempt)` until it succeeds or `strategy` gives up,
     /// waiting durably between attempts.
+    #[track_caller]
     pub fn with_retry<T, F, Fut>(
         &self,
         name: impl Into<Name>,
@@ -31,14 +34,19 @@ impl DurableContext {
         let label = name.0.clone().unwrap_or_else(|| "with-retry".to_owned());
         let strategy: Arc<dyn RetryStrategy> = Arc::new(strategy);
         let block = Arc::new(block);
+        // Attempts and backoffs are created inside the block's context: reported here.
+        let location = Location::caller();
         self.run_in_child_context(name, move |ctx: DurableContext| async move {
             let mut attempt = 1u32;
             loop {
                 let run = block.clone();
                 let outcome = ctx
-                    .run_in_child_context(format!("{label}-attempt-{attempt}"), move |c: DurableContext| {
-                        run(c, attempt)
-                    })
+                    .child_with_sub_type_at(
+                        format!("{label}-attempt-{attempt}"),
+                        sub_type::RUN_IN_CHILD_CONTEXT,
+                        move |c: DurableContext| run(c, attempt),
+                        location,
+                    )
                     .await;
                 let error = match outcome {
                     Ok(value) => return Ok(value),
@@ -57,7 +65,10 @@ impl DurableContext {
                     return Err(DurableError::Failed(Box::new(error)));
                 }
                 let delay = std::time::Duration::from_secs(u64::from(decision.delay_seconds()));
-                ctx.wait(format!("{label}-backoff-{attempt}"), delay).await?;
+                // The strategy may jitter the delay at random: only the recorded one matters.
+                ctx.wait_at(format!("{label}-backoff-{attempt}"), delay, location)
+                    .untraced_duration()
+                    .await?;
                 attempt += 1;
             }
         })

@@ -30,6 +30,7 @@ impl DurableContext {
     /// Runs `body(item_context, item, index)` for every item, each in a child context of its
     /// own (`MapIteration`), and returns every item's outcome in index order. By default all
     /// items may run at once and the first failure stops starting new ones.
+    #[track_caller]
     pub fn map<I, T, F, Fut>(&self, name: impl Into<Name>, items: Vec<I>, body: F) -> Map<I, T, F>
     where
         I: Send + 'static,

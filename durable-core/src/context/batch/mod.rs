@@ -28,6 +28,7 @@ use crate::wire::{sub_type, OperationType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::IntoFuture;
+use std::panic::Location;
 use std::sync::Arc;
 use std::task::Poll;
 
@@ -88,6 +89,7 @@ pub(crate) struct BatchRun<T> {
 }
 
 /// Allocates the batch operation (at creation, like every operation).
+#[track_caller]
 pub(crate) fn batch_op(ctx: &DurableContext, kind: BatchKind, name: super::Name) -> OpIdentity {
     ctx.new_op(OperationType::Context, kind.sub_type(), name)
 }
@@ -108,7 +110,9 @@ where
         } = self;
         let exec = ctx.exec().clone();
         config.validate().map_err(|e| exec.set_fatal(e))?;
-        let body = move |batch: DurableContext| drive(batch, kind, items, config, item_serdes);
+        // Items are created later, inside the batch: they are reported where the batch was.
+        let location = op.location;
+        let body = move |batch: DurableContext| drive(batch, kind, items, config, item_serdes, location);
         let child = ChildContext::from_op(ctx, op, body)
             .serdes_arc(serdes)
             .summary(move |r: &BatchResult<T>| r.summary(kind.summary_type()));
@@ -128,6 +132,7 @@ async fn drive<T>(
     items: Vec<ItemSpec<T>>,
     config: BatchConfig,
     item_serdes: Option<Arc<dyn Serdes<T>>>,
+    location: &'static Location<'static>,
 ) -> Result<BatchResult<T>, DurableError>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
@@ -149,13 +154,23 @@ where
             let name = item.name.unwrap_or_else(|| kind.default_item_name(index));
             let future: BoxFuture<'static, Result<T, DurableError>> = match config.nesting {
                 Nesting::Nested => {
-                    let op = batch.new_op(OperationType::Context, kind.item_sub_type(), name.into());
+                    let op = batch.new_op_at(
+                        OperationType::Context,
+                        kind.item_sub_type(),
+                        name.into(),
+                        location,
+                    );
                     ChildContext::from_op(batch.clone(), op, item.body)
                         .serdes_arc(item_serdes.clone())
                         .into_future()
                 }
                 Nesting::Flat => {
-                    let op = batch.new_op(OperationType::Context, kind.item_sub_type(), name.into());
+                    let op = batch.new_op_at(
+                        OperationType::Context,
+                        kind.item_sub_type(),
+                        name.into(),
+                        location,
+                    );
                     (item.body)(batch.virtual_child(&op))
                 }
             };

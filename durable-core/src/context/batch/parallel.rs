@@ -59,6 +59,7 @@ pub struct Parallel<T> {
 impl DurableContext {
     /// Runs `branches`, each in a child context of its own (`ParallelBranch`), and returns
     /// every branch's outcome in index order.
+    #[track_caller]
     pub fn parallel<T>(&self, name: impl Into<Name>, branches: Vec<Branch<T>>) -> Parallel<T>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
