@@ -140,6 +140,14 @@ impl Responder for NameResponder {
 }
 
 /// Runs one workflow under virtual time with an in-memory store.
+///
+/// Every invocation is checked by replaying it a second time against the records it left
+/// and comparing what the two runs asked of the service ([`EngineOptions::replay_check`]):
+/// a workflow that depends on a clock, randomness, a global or hash-map order makes
+/// [`TestRunner::run`] return [`EngineError::ReplayDivergence`], naming the operation and
+/// where the code created it. The replay runs no step body, consumes no mock and logs
+/// nothing, so results, histories and counts are those of the real runs.
+/// [`TestRunner::replay_check`] turns it off.
 pub struct TestRunner<W: Workflow> {
     workflow: Arc<W>,
     mocks: Arc<Mocks>,
@@ -156,8 +164,17 @@ impl<W: Workflow> TestRunner<W> {
             mocks: Arc::new(Mocks::default()),
             callbacks: Arc::new(CallbackMocks::default()),
             logs: Arc::new(LogCollector::default()),
-            options: EngineOptions::default(),
+            options: EngineOptions {
+                replay_check: true,
+                ..EngineOptions::default()
+            },
         }
+    }
+
+    /// Turns the replay check (on by default) on or off.
+    pub fn replay_check(mut self, enabled: bool) -> Self {
+        self.options.replay_check = enabled;
+        self
     }
 
     /// Adds an instrumentation plugin.
@@ -219,7 +236,8 @@ impl<W: Workflow> TestRunner<W> {
     }
 
     /// Runs the workflow with `input` to completion (or until it waits on something only the
-    /// outside world can deliver).
+    /// outside world can deliver). Fails with [`EngineError::ReplayDivergence`] when the
+    /// replay check finds the workflow nondeterministic.
     pub async fn run<I: Serialize + ?Sized>(&self, input: &I) -> Result<TestResult, EngineError> {
         let input = serde_json::to_string(input).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         let mut options = self.options.clone();

@@ -20,7 +20,7 @@
 //!
 //! | command | does |
 //! |---|---|
-//! | `worker [--concurrency N]` | runs the registered workflows' executions until Ctrl-C (or SIGTERM); then starts no new invocation, waits for those in flight and exits 0 |
+//! | `worker [--concurrency N] [--replay-check]` | runs the registered workflows' executions until Ctrl-C (or SIGTERM); then starts no new invocation, waits for those in flight and exits 0. `--replay-check` (for staging) replays every invocation a second time and fails an execution whose replay asks for something else (error type `ReplayDivergence`, reported on stderr and by `show`): see [`EngineOptions::replay_check`] |
 //! | `start WORKFLOW [--input JSON] [--wait]` | creates an execution and prints its ARN; `--wait` follows it to its end, printing each history event as it appears (on stderr) and the result (on stdout). If no worker runs on the database, `--wait` runs one in this process meanwhile |
 //! | `list [--status S] [--workflow W]` | a table of executions, oldest first |
 //! | `show ARN` | status, result or error, open callbacks, and the timeline of the history with relative times and durations |
@@ -129,6 +129,11 @@ enum Command {
         /// Most invocations running at once.
         #[arg(long, default_value_t = 64, value_name = "N")]
         concurrency: usize,
+        /// Replay every invocation a second time and fail the execution (error type
+        /// ReplayDivergence) if the replay asks for something else: catches workflow code
+        /// that depends on clocks, randomness, globals or hash-map order (for staging).
+        #[arg(long)]
+        replay_check: bool,
     },
     /// Start an execution and print its ARN.
     Start {
@@ -264,7 +269,9 @@ impl From<EngineError> for Failure {
             EngineError::Callback(CallbackApiError::NotFound(_)) => exit::NOT_FOUND,
             EngineError::Callback(CallbackApiError::AlreadyClosed { .. }) => exit::CONFLICT,
             EngineError::Callback(CallbackApiError::PayloadTooLarge { .. }) => exit::USAGE,
-            EngineError::TooManyInvocations { .. } => exit::EXECUTION_FAILED,
+            EngineError::TooManyInvocations { .. } | EngineError::ReplayDivergence(_) => {
+                exit::EXECUTION_FAILED
+            }
         };
         Failure::new(code, e.to_string())
     }
@@ -286,10 +293,17 @@ fn run(cli: Cli, setup: impl FnOnce(&LocalEngine)) -> Result<u8, Failure> {
         })
         .unwrap_or_else(|| PathBuf::from("durable.db"));
     let creates = matches!(cli.command, Command::Worker { .. } | Command::Start { .. });
-    let engine = Arc::new(open_engine(&db, creates)?);
+    let replay_check = matches!(
+        cli.command,
+        Command::Worker {
+            replay_check: true,
+            ..
+        }
+    );
+    let engine = Arc::new(open_engine(&db, creates, replay_check)?);
     setup(&engine);
     match cli.command {
-        Command::Worker { concurrency } => worker(&engine, &db, concurrency),
+        Command::Worker { concurrency, .. } => worker(&engine, &db, concurrency),
         Command::Start {
             workflow,
             input,
@@ -308,7 +322,7 @@ fn run(cli: Cli, setup: impl FnOnce(&LocalEngine)) -> Result<u8, Failure> {
     }
 }
 
-fn open_engine(db: &Path, create: bool) -> Result<LocalEngine, Failure> {
+fn open_engine(db: &Path, create: bool, replay_check: bool) -> Result<LocalEngine, Failure> {
     let options = SqliteOptions {
         create_if_missing: create,
         ..SqliteOptions::default()
@@ -327,6 +341,7 @@ fn open_engine(db: &Path, create: bool) -> Result<LocalEngine, Failure> {
     })?;
     let options = EngineOptions {
         log_sink: Some(Arc::new(StderrSink)),
+        replay_check,
         ..EngineOptions::default()
     };
     Ok(LocalEngine::new(Arc::new(store), Arc::new(SystemClock), options))

@@ -8,6 +8,7 @@ mod client;
 pub mod clock;
 pub mod functions;
 pub mod presence;
+mod replay_check;
 mod service;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -16,13 +17,15 @@ pub mod store_conformance;
 pub mod worker;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use replay_check::{DivergenceKind, ReplayDivergence};
 pub use service::{CallbackAnswer, CallbackApiError};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{CallbackTimer, ExecutionRecord, ExecutionStatus, MemoryStore, Store, StoreError};
 
 use client::LocalClient;
-use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationStatus};
+use durable_core::trace::TraceRecorder;
+use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationOutput, InvocationStatus};
 use durable_core::{run_invocation, ExecutionConfig, LogSink, StepInterceptor, Workflow};
 use functions::{Functions, RegisteredWorkflow, Target};
 use std::sync::Arc;
@@ -53,6 +56,11 @@ pub enum EngineError {
         /// The limit.
         limit: u32,
     },
+    /// The replay checker ([`EngineOptions::replay_check`]) found that a replay of the
+    /// workflow asked for something else than the invocation it replayed; the execution was
+    /// failed with error type `ReplayDivergence`.
+    #[error("{0}")]
+    ReplayDivergence(Box<ReplayDivergence>),
 }
 
 /// Settings of a [`LocalEngine`].
@@ -70,6 +78,17 @@ pub struct EngineOptions {
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
     /// Instrumentation plugins handed to every invocation.
     pub plugins: Vec<Arc<dyn durable_core::Plugin>>,
+    /// Runs every invocation a second time, as a replay against the records it left, and
+    /// compares what the two runs asked of the service (operations, wait durations, invoke
+    /// inputs, callback options, the outcome): a workflow that depends on a clock, randomness,
+    /// a global or hash-map order asks for something else. A difference fails the execution
+    /// with error type `ReplayDivergence` and a report naming the operation and where the
+    /// code created it, and [`LocalEngine::invoke`] returns
+    /// [`EngineError::ReplayDivergence`]. The replay runs no step body, checkpoints nothing
+    /// and logs nothing, so it changes nothing else; it costs a second replay per invocation.
+    /// On in [`TestRunner`](crate::testing::TestRunner), off by default here (a staging
+    /// worker turns it on: `durable worker --replay-check`).
+    pub replay_check: bool,
 }
 
 impl Default for EngineOptions {
@@ -81,6 +100,7 @@ impl Default for EngineOptions {
             log_sink: None,
             step_interceptor: None,
             plugins: Vec::new(),
+            replay_check: false,
         }
     }
 }
@@ -247,6 +267,10 @@ impl LocalEngine {
     }
 
     /// Runs one invocation of execution `arn` and records its completion.
+    ///
+    /// With [`EngineOptions::replay_check`], a replay that diverges from the invocation fails
+    /// the execution (error type `ReplayDivergence`) and returns
+    /// [`EngineError::ReplayDivergence`] once that is recorded.
     pub async fn invoke<W: Workflow>(
         &self,
         workflow: &Arc<W>,
@@ -254,16 +278,17 @@ impl LocalEngine {
     ) -> Result<InvocationOutcome, EngineError> {
         let start = EpochMillis(self.clock.now_ms());
         let page_size = self.options.page_size;
-        let event = store::apply(&*self.store, arn, move |record| {
+        let (event, invocation) = store::apply(&*self.store, arn, move |record| {
             record.invocations += 1;
             let token = service::rotate_token(record);
             let updated: Vec<String> = record.dirty.drain(..).collect();
-            InvocationInput {
+            let event = InvocationInput {
                 durable_execution_arn: record.arn.clone(),
                 checkpoint_token: token,
                 initial_execution_state: client::page_of(&record.operations, 0, page_size),
                 updated_operation_ids: updated,
-            }
+            };
+            (event, record.invocations)
         })
         .await?;
         let client = Arc::new(LocalClient {
@@ -277,16 +302,27 @@ impl LocalEngine {
         }
         config.step_interceptor = self.options.step_interceptor.clone();
         config.plugins = self.options.plugins.clone();
+        let recorder = self.options.replay_check.then(|| Arc::new(TraceRecorder::new()));
+        config.trace = recorder.clone();
         let wf = workflow.clone();
         // A separate task, so a panic in workflow code is a crashed invocation, not ours.
         let joined = tokio::spawn(async move { run_invocation(&*wf, event, client, config).await }).await;
         let end = EpochMillis(self.clock.now_ms().max(start.0));
         let request_id = format!("{:032x}", fastrand::u128(..));
-        let outcome = match joined {
+        let mut outcome = match joined {
             Ok(Ok(output)) => Ok(output),
             Ok(Err(e)) => Err(ErrorObject::new("Runtime.InvocationError", e.to_string())),
             Err(join) => Err(ErrorObject::new("Runtime.ExitError", panic_message(join))),
         };
+        // Checked before the invocation's end is recorded, so a divergence fails the
+        // execution in the same write instead of overwriting an outcome already recorded.
+        let divergence = match (&recorder, &outcome) {
+            (Some(recorder), Ok(_)) => replay_check::check(workflow, recorder, invocation).await,
+            _ => None,
+        };
+        if let Some(d) = &divergence {
+            outcome = Ok(InvocationOutput::failed(d.error_object()));
+        }
         let max_retries = self.options.max_invocation_retries;
         let result = store::apply(&*self.store, arn, move |record| match outcome {
             Ok(output) => {
@@ -316,7 +352,10 @@ impl LocalEngine {
             }
         })
         .await?;
-        Ok(result)
+        match divergence {
+            Some(d) => Err(EngineError::ReplayDivergence(Box::new(d))),
+            None => Ok(result),
+        }
     }
 
     /// Invokes execution `arn` until it finishes or has nothing left to wait for that this
@@ -509,12 +548,16 @@ fn panic_message(join: tokio::task::JoinError) -> String {
     if !join.is_panic() {
         return "the invocation was cancelled".to_owned();
     }
-    let payload = join.into_panic();
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        format!("the function crashed: {s}")
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        format!("the function crashed: {s}")
-    } else {
-        "the function crashed".to_owned()
+    match panic_text(join.into_panic()) {
+        Some(s) => format!("the function crashed: {s}"),
+        None => "the function crashed".to_owned(),
+    }
+}
+
+/// The message a panic was raised with, if it has one.
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> Option<String> {
+    match payload.downcast::<String>() {
+        Ok(s) => Some(*s),
+        Err(payload) => payload.downcast_ref::<&str>().map(|s| (*s).to_owned()),
     }
 }

@@ -7,6 +7,11 @@
 //! another process (the CLI answering a callback) are picked up on the next tick. Because
 //! everything the worker knows is in the store, a worker killed at any point resumes where
 //! the store says on restart.
+//!
+//! With the engine's [`EngineOptions::replay_check`](super::EngineOptions::replay_check)
+//! (`durable worker --replay-check`, for staging), every invocation is replayed a second time
+//! and compared: an execution whose replay diverges fails with error type
+//! `ReplayDivergence` (its message is the report) and the report is printed on stderr.
 
 use super::service;
 use super::store::ExecutionRecord;
@@ -344,8 +349,12 @@ impl Worker {
             let _permit = permits.acquire_owned().await;
             // A crashed invocation is recorded in the store and retried on a later tick; a
             // store failure is reported here and retried the same way.
-            if let Err(e) = engine.invoke(&workflow, &arn).await {
-                eprintln!("durable worker: invoking {arn} failed: {e}");
+            match engine.invoke(&workflow, &arn).await {
+                Err(EngineError::ReplayDivergence(d)) => {
+                    eprintln!("durable worker: execution {arn} failed: {d}");
+                }
+                Err(e) => eprintln!("durable worker: invoking {arn} failed: {e}"),
+                Ok(_) => {}
             }
             in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&arn);
             wake.notify_one();
