@@ -31,7 +31,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let scratch = Ctxt::default();
     let lint_cx = if lint_enabled() { &cx } else { &scratch };
     let original = &mut workflow.original;
-    let ops = lint::lint_workflow(lint_cx, &original.sig, &mut original.block);
+    let file = lint::FileContext::of_invocation(&original.sig.ident.to_string());
+    let ops = lint::lint_workflow(lint_cx, &original.sig, &mut original.block, file);
     let _ = scratch.finish();
     // The clippy layer (`durable-macros/recommended-clippy.toml`) bites in workflow bodies;
     // what runs as a step carries an `allow`. First, so an attribute of the user's wins.

@@ -32,7 +32,8 @@ fn lint_file(path: &Path) -> Vec<String> {
             continue;
         }
         let cx = Ctxt::default();
-        let ops = super::lint_workflow(&cx, &f.sig.clone(), &mut f.block);
+        let file = super::FileContext::from_text(&text, &f.sig.ident.to_string()).map(std::rc::Rc::new);
+        let ops = super::lint_workflow(&cx, &f.sig.clone(), &mut f.block, file);
         crate::check::duplicate_names(&cx, &ops);
         if let Some(e) = cx.finish() {
             errors.extend(e.into_iter().map(|e| e.to_string()));

@@ -3,7 +3,6 @@
 //! accepts iteration whose result cannot depend on it (a sum, a count, a lookup set, a vector
 //! sorted before use, a loop that only accumulates) and rejects the rest.
 
-use super::names::Names;
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Block, Expr, ExprMethodCall, Stmt};
@@ -20,6 +19,10 @@ const ITERATE: &[&str] = &[
     "into_keys",
     "into_values",
     "par_iter",
+    "difference",
+    "intersection",
+    "union",
+    "symmetric_difference",
 ];
 
 /// Methods that may come before iterating without changing the collection's order.
@@ -27,22 +30,10 @@ const TRANSPARENT: &[&str] = &[
     "clone", "to_owned", "borrow", "as_ref", "lock", "unwrap", "read", "write",
 ];
 
-/// Terminal methods whose result does not depend on the order of the items.
+/// Terminal methods whose result does not depend on the order of the items (`max_by_key`
+/// does: of two equal keys it keeps the one met last).
 const ORDER_FREE: &[&str] = &[
-    "sum",
-    "product",
-    "count",
-    "max",
-    "min",
-    "max_by_key",
-    "min_by_key",
-    "max_by",
-    "min_by",
-    "any",
-    "all",
-    "is_empty",
-    "len",
-    "contains",
+    "sum", "product", "count", "max", "min", "any", "all", "is_empty", "len", "contains",
 ];
 
 /// Adaptors that make the order deterministic (itertools).
@@ -81,7 +72,11 @@ pub(crate) struct Iteration<'e> {
 
 /// Whether `expr` iterates a hash collection known to `names` (`for .. in &m` counts only
 /// with a `For` consumer).
-pub(crate) fn iteration<'e>(names: &Names, expr: &'e Expr, for_loop: bool) -> Option<Iteration<'e>> {
+pub(crate) fn iteration<'e>(
+    is_hash: &dyn Fn(&Expr) -> bool,
+    expr: &'e Expr,
+    for_loop: bool,
+) -> Option<Iteration<'e>> {
     let mut calls = Vec::new();
     let mut cur = expr;
     loop {
@@ -96,11 +91,13 @@ pub(crate) fn iteration<'e>(names: &Names, expr: &'e Expr, for_loop: bool) -> Op
             _ => break,
         }
     }
-    let Expr::Path(p) = cur else { return None };
-    let collection = p.path.get_ident()?.to_string();
-    if !names.value(&collection).is_some_and(|f| f.hash) {
+    if !matches!(cur, Expr::Path(_) | Expr::Field(_) | Expr::Call(_)) || !is_hash(cur) {
         return None;
     }
+    let collection = quote::quote!(#cur)
+        .to_string()
+        .replace(" . ", ".")
+        .replace(' ', "");
     // From the collection outwards: transparent calls, then one iterating call.
     let mut inner = calls
         .iter()
@@ -120,8 +117,12 @@ pub(crate) fn order_matters(it: &Iteration<'_>, consumer: &Consumer<'_>, sorted:
     if methods.iter().any(|m| SORTING.contains(&m.as_str())) {
         return false;
     }
+    // A terminal that consumes the iteration into an order-free value; what follows works on
+    // that value (`.values().copied().max().unwrap_or(0)`).
+    if methods.iter().any(|m| ORDER_FREE.contains(&m.as_str())) {
+        return false;
+    }
     match methods.first().map(String::as_str) {
-        Some(terminal) if ORDER_FREE.contains(&terminal) => return false,
         Some("collect") => {
             if let Some(target) = turbofish_type(it.calls[0]) {
                 return !ORDER_FREE_COLLECTIONS.contains(&target.as_str());

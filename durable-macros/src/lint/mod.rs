@@ -15,6 +15,7 @@
 
 #[cfg(test)]
 mod corpus;
+mod file;
 mod hash;
 mod macros;
 mod names;
@@ -24,9 +25,12 @@ pub(crate) mod rules;
 mod tests;
 
 use crate::ctxt::Ctxt;
+pub(crate) use file::FileContext;
 use names::{Binding, Names, Resolved, ValueFacts};
 use rules::Category;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Block, Expr, Item, LitStr, Stmt};
@@ -78,26 +82,15 @@ impl Operation {
     }
 }
 
-/// Lints a workflow body in place. Returns the operations it found, in source order.
-pub(crate) fn lint_workflow(cx: &Ctxt, sig: &syn::Signature, body: &mut Block) -> Vec<Operation> {
-    let facts = prepass::collect(body);
-    let mut linter = Linter {
-        cx,
-        names: Names::new(),
-        facts,
-        in_step: 0,
-        allowed: 0,
-        judged: HashSet::new(),
-        local_macros: HashMap::new(),
-        linted_macros: HashSet::new(),
-        scopes: vec![0],
-        next_scope: 1,
-        branches: Vec::new(),
-        next_branch: 0,
-        parents: Vec::new(),
-        loops: 0,
-        ops: Vec::new(),
-    };
+/// Lints a workflow body in place. Returns the operations it found, in source order. `file`
+/// is what the macro could read of the file the workflow is in.
+pub(crate) fn lint_workflow(
+    cx: &Ctxt,
+    sig: &syn::Signature,
+    body: &mut Block,
+    file: Option<Rc<FileContext>>,
+) -> Vec<Operation> {
+    let mut linter = Linter::new(cx, body, file, None, HashSet::new(), 0);
     for (i, input) in sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(pt) = input {
             let facts = ValueFacts {
@@ -109,6 +102,12 @@ pub(crate) fn lint_workflow(cx: &Ctxt, sig: &syn::Signature, body: &mut Block) -
     }
     linter.visit_block_mut(body);
     linter.ops
+}
+
+/// Something nondeterministic found in a helper: what it is, and through which helpers.
+struct Finding {
+    written: String,
+    category: Category,
 }
 
 /// The last identifier of a type's path (`HashMap` for `&std::collections::HashMap<K, V>`).
@@ -124,6 +123,12 @@ pub(crate) fn type_last_ident(ty: &syn::Type) -> Option<String> {
 
 struct Linter<'a> {
     cx: &'a Ctxt,
+    file: Option<Rc<FileContext>>,
+    /// Inside a helper's body: findings are collected here and reported at the call.
+    sink: Option<RefCell<Vec<Finding>>>,
+    /// Helpers being linted (the chain from the workflow body), to stop on recursion.
+    visiting: HashSet<String>,
+    depth: usize,
     names: Names,
     facts: prepass::Facts,
     /// > 0 inside code the SDK runs as a step or outside replay.
@@ -169,13 +174,77 @@ fn method_span(call: &syn::ExprMethodCall) -> proc_macro2::TokenStream {
     quote::quote!(#method #close)
 }
 
-impl Linter<'_> {
+impl<'a> Linter<'a> {
+    fn new(
+        cx: &'a Ctxt,
+        body: &Block,
+        file: Option<Rc<FileContext>>,
+        sink: Option<RefCell<Vec<Finding>>>,
+        visiting: HashSet<String>,
+        depth: usize,
+    ) -> Self {
+        let mut names = Names::new();
+        let mut local_macros = HashMap::new();
+        if let Some(file) = &file {
+            // The file's items first, then its `use` items: both visible in the whole body.
+            for name in &file.items {
+                names.bind(
+                    name.clone(),
+                    Binding::Item {
+                        interior_mutable: false,
+                    },
+                );
+            }
+            for (name, interior_mutable) in &file.statics {
+                names.bind(
+                    name.clone(),
+                    Binding::Item {
+                        interior_mutable: *interior_mutable,
+                    },
+                );
+            }
+            for u in &file.uses {
+                names.bind_use(&u.tree, &mut Vec::new());
+            }
+            local_macros.extend(file.macros.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        names.push();
+        Linter {
+            cx,
+            file,
+            sink,
+            visiting,
+            depth,
+            names,
+            facts: prepass::collect(body),
+            in_step: 0,
+            allowed: 0,
+            judged: HashSet::new(),
+            local_macros,
+            linted_macros: HashSet::new(),
+            scopes: vec![0],
+            next_scope: 1,
+            branches: Vec::new(),
+            next_branch: 0,
+            parents: Vec::new(),
+            loops: 0,
+            ops: Vec::new(),
+        }
+    }
+
     fn linting(&self) -> bool {
         self.in_step == 0 && self.allowed == 0
     }
 
     fn report(&self, node: impl quote::ToTokens, written: &str, category: Category) {
         if !self.linting() {
+            return;
+        }
+        if let Some(sink) = &self.sink {
+            sink.borrow_mut().push(Finding {
+                written: written.to_owned(),
+                category,
+            });
             return;
         }
         self.cx.error_spanned_by(
@@ -187,6 +256,163 @@ impl Linter<'_> {
                 category.fix()
             ),
         );
+    }
+
+    /// Lints a helper (a fn or method of this file) the body runs outside a step, and reports
+    /// what it finds at the call: `helper()` → `std::fs::write`.
+    fn check_helper(
+        &self,
+        node: impl quote::ToTokens,
+        label: &str,
+        self_ty: Option<&str>,
+        inputs: &Punctuated<syn::FnArg, syn::Token![,]>,
+        block: &Block,
+    ) {
+        if !self.linting() || self.depth >= 6 || self.visiting.contains(label) {
+            return;
+        }
+        let mut visiting = self.visiting.clone();
+        visiting.insert(label.to_owned());
+        let mut block = block.clone();
+        let mut sub = Linter::new(
+            self.cx,
+            &block,
+            self.file.clone(),
+            Some(RefCell::new(Vec::new())),
+            visiting,
+            self.depth + 1,
+        );
+        for input in inputs {
+            match input {
+                syn::FnArg::Typed(pt) => sub
+                    .names
+                    .bind_pat(&syn::Pat::Type(pt.clone()), ValueFacts::default()),
+                syn::FnArg::Receiver(_) => sub.names.bind(
+                    "self".to_owned(),
+                    Binding::Value(ValueFacts {
+                        ty: self_ty.map(Into::into),
+                        ..ValueFacts::default()
+                    }),
+                ),
+            }
+        }
+        sub.visit_block_mut(&mut block);
+        let findings = sub.sink.take().map(RefCell::into_inner).unwrap_or_default();
+        let Some(first) = findings.into_iter().next() else {
+            return;
+        };
+        let written = format!("{label}` → `{}", first.written);
+        self.report(node, &written, first.category);
+    }
+
+    /// A call of a fn or associated fn declared in this file (`helper(..)`, `metrics::next()`,
+    /// `Meta::default()`).
+    fn check_helper_call(&self, call: &syn::ExprCall) {
+        let (Some(file), Expr::Path(p)) = (&self.file, &*call.func) else {
+            return;
+        };
+        let segs = path_string(&p.path);
+        if !matches!(
+            self.names.resolve(&segs, p.path.leading_colon.is_some()),
+            Resolved::Local
+        ) {
+            return;
+        }
+        let segs: Vec<String> = segs
+            .into_iter()
+            .skip_while(|s| s == "crate" || s == "self" || s == "super")
+            .collect();
+        if file.step_fns.contains(&segs) {
+            return; // `ctx.run(charge(..))` builds a step; its body runs as the step.
+        }
+        if let Some(f) = file.fns.get(&segs) {
+            let label = format!("{}()", segs.join("::"));
+            self.check_helper(call, &label, None, &f.sig.inputs, &f.block);
+        } else if let [ty, method] = segs.as_slice() {
+            if let Some(f) = file.methods.get(&(ty.clone(), method.clone())) {
+                let label = format!("{ty}::{method}()");
+                self.check_helper(call, &label, Some(ty), &f.sig.inputs, &f.block);
+            }
+        }
+    }
+
+    /// A method declared in this file's impls, called on a value that is not the context:
+    /// the receiver's type when the lint knows it, otherwise every method of that name unless
+    /// the name is one the standard library uses too.
+    fn check_helper_method(&self, call: &syn::ExprMethodCall, method: &str) {
+        let Some(file) = &self.file else { return };
+        if self.is_ctx(&call.receiver) || DURABLE_METHODS.contains(&method) {
+            return;
+        }
+        let known = self.type_of(&call.receiver);
+        // `receipt.to_string()` runs its `Display` impl; `order.into()` a `From<Order>` impl.
+        let mut candidates: Vec<(String, Rc<syn::ImplItemFn>)> = Vec::new();
+        match (method, known.as_deref()) {
+            ("to_string", Some(ty)) => candidates.extend(
+                file.methods
+                    .get(&(ty.to_owned(), "fmt".to_owned()))
+                    .map(|f| (ty.to_owned(), f.clone())),
+            ),
+            ("into", Some(ty)) => candidates.extend(
+                file.from_impls
+                    .get(ty)
+                    .into_iter()
+                    .flatten()
+                    .map(|f| (ty.to_owned(), f.clone())),
+            ),
+            _ => {}
+        }
+        if candidates.is_empty() {
+            let all = file.methods_named(method);
+            let of_known: Vec<_> = all
+                .iter()
+                .filter(|(ty, _)| known.as_deref() == Some(*ty))
+                .cloned()
+                .collect();
+            // A receiver of a known type with that method: its own; of an unknown type (or a
+            // `Box<dyn Trait>`, a generic `T`): every method of that name, unless the name is
+            // common enough to be someone else's.
+            let chosen = if of_known.is_empty() {
+                if COMMON_METHODS.contains(&method) {
+                    Vec::new()
+                } else {
+                    all
+                }
+            } else {
+                of_known
+            };
+            candidates.extend(chosen.into_iter().map(|(t, f)| (t.to_owned(), f.clone())));
+        }
+        for (ty, f) in candidates {
+            let label = format!("{ty}::{}()", f.sig.ident);
+            self.check_helper(method_span(call), &label, Some(&ty), &f.sig.inputs, &f.block);
+        }
+    }
+
+    /// The type name of a local value, or of a field of one (from the file's structs).
+    fn type_of(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                match self.names.lookup(&name)? {
+                    Binding::Value(facts) => facts.ty.as_ref().map(|t| t.to_string()),
+                    // A unit struct used as a value (`Ids.next()`).
+                    Binding::Item { .. } if name.starts_with(char::is_uppercase) => Some(name),
+                    _ => None,
+                }
+            }
+            Expr::Field(f) => {
+                let base = self.type_of(&f.base)?;
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                let ty = self.file.as_ref()?.fields.get(&(base, field.to_string()))?;
+                type_last_ident(ty)
+            }
+            Expr::Reference(r) => self.type_of(&r.expr),
+            Expr::Paren(p) => self.type_of(&p.expr),
+            _ => None,
+        }
     }
 
     /// What a written path resolves to, and its category if it is a source of nondeterminism.
@@ -281,6 +507,18 @@ impl Linter<'_> {
             .iter()
             .any(|s| text.contains(s));
         facts.ctx = self.is_ctx(init);
+        facts.ty = match init {
+            Expr::Struct(st) => st.path.segments.last().map(|s| s.ident.to_string().into()),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) if p.path.segments.len() >= 2 => {
+                    let segs = path_string(&p.path);
+                    let ty = &segs[segs.len() - 2];
+                    ty.starts_with(char::is_uppercase).then(|| ty.as_str().into())
+                }
+                _ => None,
+            },
+            _ => self.type_of(init).map(Into::into),
+        };
         facts.hash = match init {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => {
@@ -305,6 +543,24 @@ impl Linter<'_> {
 
     fn is_hash_value(&self, expr: &Expr) -> bool {
         match expr {
+            Expr::Call(c) => {
+                let (Some(file), Expr::Path(p)) = (&self.file, &*c.func) else {
+                    return false;
+                };
+                let segs = path_string(&p.path);
+                file.fns.get(&segs).is_some_and(
+                    |f| matches!(&f.sig.output, syn::ReturnType::Type(_, ty) if names::type_is_hash(ty)),
+                )
+            }
+            Expr::Field(f) => {
+                let (Some(base), syn::Member::Named(field)) = (self.type_of(&f.base), &f.member) else {
+                    return false;
+                };
+                self.file
+                    .as_ref()
+                    .and_then(|file| file.fields.get(&(base, field.to_string())))
+                    .is_some_and(names::type_is_hash)
+            }
             Expr::Path(p) => p
                 .path
                 .get_ident()
@@ -341,7 +597,8 @@ impl Linter<'_> {
     /// Judges an expression that may iterate a hash collection, once per chain.
     fn judge_iteration(&mut self, expr: &Expr, consumer: hash::Consumer<'_>) {
         let for_loop = matches!(consumer, hash::Consumer::For(_));
-        let Some(it) = hash::iteration(&self.names, expr, for_loop) else {
+        let is_hash = |e: &Expr| self.is_hash_value(e);
+        let Some(it) = hash::iteration(&is_hash, expr, for_loop) else {
             return;
         };
         for call in &it.calls {
@@ -440,6 +697,7 @@ impl Linter<'_> {
             );
         }
         self.check_method(call, &method, argc);
+        self.check_helper_method(call, &method);
         if let Some(turbofish) = &call.turbofish {
             for arg in &turbofish.args {
                 if let syn::GenericArgument::Type(ty) = arg {
@@ -539,6 +797,15 @@ impl Linter<'_> {
             return;
         }
         let receiver = &call.receiver;
+        // A method this file defines for the receiver's type is the user's own, whatever its
+        // name (a deterministic `rng.gen_range(..)` of their own): linted as a helper instead.
+        let own = self.file.as_ref().is_some_and(|file| {
+            self.type_of(receiver)
+                .is_some_and(|ty| file.methods.contains_key(&(ty, method.to_owned())))
+        });
+        if own {
+            return;
+        }
         if let Some(category) = rules::classify_method(method, argc) {
             let seeded = category == Category::Randomness
                 && (self.is_seeded_rng(receiver) || call.args.iter().any(|a| self.is_seeded_rng(a)));
@@ -599,6 +866,16 @@ impl Linter<'_> {
         let pointer = match inner {
             Expr::Cast(c) => matches!(&*c.ty, syn::Type::Ptr(_)),
             Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "as_ptr" | "as_mut_ptr" | "cast"),
+            // `Arc::as_ptr(&x) as usize`, `ptr::addr_of!(x) as usize`
+            Expr::Call(c) => {
+                matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "as_ptr" || s.ident == "from_ref"))
+            }
+            Expr::Macro(m) => m
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "addr_of" || s.ident == "addr_of_mut"),
             _ => false,
         };
         if pointer {
@@ -698,6 +975,55 @@ impl Linter<'_> {
         }
     }
 }
+
+/// Method names of the standard library and common traits: a call of one on a value of
+/// unknown type is not taken for a same-named method of this file.
+const COMMON_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "len",
+    "is_empty",
+    "get",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "iter",
+    "into_iter",
+    "map",
+    "and_then",
+    "unwrap",
+    "unwrap_or",
+    "expect",
+    "to_string",
+    "to_owned",
+    "into",
+    "from",
+    "as_ref",
+    "as_str",
+    "contains",
+    "extend",
+    "collect",
+    "next",
+    "fmt",
+    "eq",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "serialize",
+    "deserialize",
+    "build",
+    "finish",
+    "total",
+    "sum",
+    "count",
+    "id",
+    "name",
+    "key",
+    "value",
+    "validate",
+];
 
 /// The durable operations of `DurableContext`, by method name.
 const DURABLE_METHODS: &[&str] = &[
@@ -808,6 +1134,7 @@ impl VisitMut for Linter<'_> {
                     _ => false,
                 };
                 self.check_hash_argument(call);
+                self.check_helper_call(call);
                 if branch {
                     self.visit_expr_mut(&mut call.func);
                     let n = call.args.len();
@@ -915,7 +1242,7 @@ impl VisitMut for Linter<'_> {
         match item {
             Item::Static(s) => {
                 let escaped = self.take_escape(&mut s.attrs);
-                let interior = type_last_ident(&s.ty).is_some_and(|t| rules::is_interior_mutable(&t));
+                let interior = file::interior_mutable(&s.ty);
                 if !escaped && (matches!(s.mutability, syn::StaticMutability::Mut(_)) || interior) {
                     let name = s.ident.to_string();
                     let written = if interior {

@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use syn::{Pat, Type};
 
 /// What a local value is known to be, from its type annotation or initializer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ValueFacts {
+    /// The last identifier of its type, when known (`Order` for `order: Order`).
+    pub(crate) ty: Option<std::rc::Rc<str>>,
     /// A `HashMap`/`HashSet` (random iteration order).
     pub(crate) hash: bool,
     /// An RNG seeded from a value (deterministic).
@@ -82,7 +84,7 @@ impl Names {
     /// Facts about a local value named `name` (none when it is not a local value).
     pub(crate) fn value(&self, name: &str) -> Option<ValueFacts> {
         match self.lookup(name) {
-            Some(Binding::Value(facts)) => Some(*facts),
+            Some(Binding::Value(facts)) => Some(facts.clone()),
             _ => None,
         }
     }
@@ -99,11 +101,15 @@ impl Names {
             Pat::Type(pt) => {
                 let mut facts = facts;
                 facts.hash |= type_is_hash(&pt.ty);
+                if facts.ty.is_none() {
+                    facts.ty = super::type_last_ident(&pt.ty).map(Into::into);
+                }
                 facts.ctx |= super::type_last_ident(&pt.ty).is_some_and(|t| t == "DurableContext");
                 self.bind_pat(&pt.pat, facts);
             }
             Pat::Reference(r) => self.bind_pat(&r.pat, facts),
             Pat::Paren(p) => self.bind_pat(&p.pat, facts),
+            Pat::Wild(_) => {}
             Pat::Tuple(t) => t
                 .elems
                 .iter()

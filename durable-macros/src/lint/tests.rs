@@ -6,7 +6,7 @@ fn errors(item: proc_macro2::TokenStream) -> Vec<String> {
     let mut f: syn::ItemFn = syn::parse2(item).unwrap();
     let cx = Ctxt::default();
     let sig = f.sig.clone();
-    let ops = super::lint_workflow(&cx, &sig, &mut f.block);
+    let ops = super::lint_workflow(&cx, &sig, &mut f.block, None);
     crate::check::duplicate_names(&cx, &ops);
     cx.finish()
         .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect())
@@ -321,4 +321,80 @@ fn duplicate_names_in_one_context_are_still_rejected() {
         errs.iter().any(|e| e.contains("duplicate operation name")),
         "{errs:#?}"
     );
+}
+
+/// Lints the workflow `wf` of a whole file, with what the macro reads of the file.
+fn file_errors(text: &str) -> Vec<String> {
+    let file: syn::File = syn::parse_str(text).unwrap();
+    let mut f = file
+        .items
+        .into_iter()
+        .find_map(|i| match i {
+            syn::Item::Fn(f) if f.sig.ident == "wf" => Some(f),
+            _ => None,
+        })
+        .unwrap();
+    let cx = Ctxt::default();
+    let context = super::FileContext::from_text(text, "wf").map(std::rc::Rc::new);
+    let sig = f.sig.clone();
+    super::lint_workflow(&cx, &sig, &mut f.block, context);
+    cx.finish()
+        .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect())
+}
+
+#[test]
+fn file_imports_helpers_fields_and_statics_are_seen() {
+    let errs = file_errors(
+        r#"
+        use std::time::SystemTime as Clock;
+        use std::collections::HashMap;
+        static CACHE: std::sync::OnceLock<std::sync::Mutex<Vec<u32>>> = std::sync::OnceLock::new();
+        struct Order { lines: HashMap<String, u32> }
+        fn due() -> u64 { Clock::now().elapsed().unwrap().as_secs() }
+        trait Ids { fn fresh(&self) -> String { uuid::Uuid::new_v4().to_string() } }
+        async fn wf(ctx: DurableContext, order: Order) -> Result<(), DurableError> {
+            let t = Clock::now();
+            let d = due();
+            let ids: Box<dyn Ids> = make();
+            let id = ids.fresh();
+            for (sku, _) in &order.lines { ctx.step(sku.clone(), |_| async { Ok::<_, String>(()) }).await?; }
+            let cached = CACHE.get();
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "std::time::SystemTime::now",
+        "due()` → `",
+        "Ids::fresh()",
+        "order.lines",
+        "CACHE",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+}
+
+#[test]
+fn file_step_fns_and_helpers_run_in_steps_are_not_linted() {
+    let errs = file_errors(
+        r#"
+        use std::collections::BTreeMap;
+        #[step(name = "charge")]
+        async fn charge(cents: u64) -> Result<u64, String> { let _ = std::env::var("KEY"); Ok(cents) }
+        fn fetch_rate() -> u64 { std::fs::read_to_string("/tmp/rate").map(|s| s.len() as u64).unwrap_or(1) }
+        fn sleep(d: u64) -> u64 { d * 2 }
+        async fn wf(ctx: DurableContext, cents: u64) -> Result<(), DurableError> {
+            let paid = ctx.run(charge(cents)).await?;
+            let rate = ctx.step("rate", |_| async { Ok::<_, String>(fetch_rate()) }).await?;
+            let doubled = sleep(paid);
+            let totals: BTreeMap<u32, u64> = BTreeMap::new();
+            for (k, v) in &totals { ctx.step(format!("t-{k}"), |_| async { Ok::<_, String>(()) }).await?; }
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
 }
