@@ -1,0 +1,39 @@
+//! category: legit-btreemap
+//! input: {"sku": "kettle-2l", "by_region": {"eu-west": 40, "us-east": 120, "ap-south": 15, "sa-east": 8, "us-west": 64}}
+//! summary: regional restock iterates a BTreeMap field (sorted by region) and creates one restock step per region in key order
+use durable_runtime::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RestockPlan {
+    pub sku: String,
+    pub by_region: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PurchaseOrder {
+    pub region: String,
+    pub units: u32,
+}
+
+#[durable_workflow]
+pub async fn hx_legit_sorted_regional_restock(ctx: DurableContext, plan: RestockPlan) -> Result<Vec<PurchaseOrder>, DurableError> {
+    let sku = plan.sku.clone();
+    let moq: u32 = ctx
+        .step("fetch-min-order-qty", move |_| async move { Ok::<_, String>(if sku.contains("2l") { 10 } else { 1 }) })
+        .await?;
+    let mut orders = Vec::new();
+    for (region, units) in &plan.by_region {
+        let units = (*units).max(moq);
+        let r = region.clone();
+        let po: PurchaseOrder = ctx
+            .step(format!("restock-{region}"), move |_| async move { Ok::<_, String>(PurchaseOrder { region: r, units }) })
+            .await?;
+        orders.push(po);
+    }
+    ctx.wait("supplier-ack-window", Duration::from_secs(2 * 3600)).await?;
+    Ok(orders)
+}
+
+fn main() {}
