@@ -129,6 +129,9 @@ struct Linter<'a> {
     /// Helpers being linted (the chain from the workflow body), to stop on recursion.
     visiting: HashSet<String>,
     depth: usize,
+    /// What each helper was found to do, shared by the whole walk (a helper called from many
+    /// places, or from other helpers, is linted once).
+    memo: Rc<RefCell<HashMap<String, Option<Finding>>>>,
     names: Names,
     facts: prepass::Facts,
     /// > 0 inside code the SDK runs as a step or outside replay.
@@ -215,6 +218,7 @@ impl<'a> Linter<'a> {
             sink,
             visiting,
             depth,
+            memo: Rc::default(),
             names,
             facts: prepass::collect(body),
             in_step: 0,
@@ -269,6 +273,17 @@ impl<'a> Linter<'a> {
         block: &Block,
     ) {
         if !self.linting() || self.depth >= 6 || self.visiting.contains(label) {
+            return;
+        }
+        let memoized = self
+            .memo
+            .borrow()
+            .get(label)
+            .map(|f| f.as_ref().map(|f| (f.written.clone(), f.category)));
+        if let Some(found) = memoized {
+            if let Some((written, category)) = found {
+                self.report(node, &format!("{label}` → `{written}"), category);
+            }
             return;
         }
         let mut visiting = self.visiting.clone();
