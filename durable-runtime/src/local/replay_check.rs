@@ -258,12 +258,10 @@ impl Report<'_> {
         for i in 0..a.len().max(b.len()) {
             match (a.get(i), b.get(i)) {
                 (Some(&(seq, x)), Some(&(_, y))) => {
-                    let (dx, dy) = (describe(x), describe(y));
                     if !same_identity(x, y) {
-                        let (dx, dy) = if dx == dy {
-                            (detailed(x), detailed(y))
-                        } else {
-                            (dx, dy)
+                        let (dx, dy) = match (describe(x), describe(y)) {
+                            (dx, dy) if dx == dy => (detailed(x), detailed(y)),
+                            described => described,
                         };
                         let mut d = self.about(DivergenceKind::Operation, x, dx, dy);
                         d.replay_location = Some(y.location);
