@@ -275,7 +275,7 @@ fn branches_on_a_global() -> impl Workflow<Input = (), Output = u32> {
             .step("load", |_| async { Ok::<_, DurableError>(1u32) })
             .await?;
         // A helper's global state: invisible to any lint, different on every run.
-        let amount: u32 = if CALLS.fetch_add(1, SeqCst) % 2 == 0 {
+        let amount: u32 = if CALLS.fetch_add(1, SeqCst).is_multiple_of(2) {
             ctx.step("charge-card", |_| async { Ok::<_, DurableError>(10u32) })
                 .await?
         } else {
