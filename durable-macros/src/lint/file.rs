@@ -43,7 +43,7 @@ impl FileContext {
         Some(cx)
     }
 
-    /// Reads the file the macro was invoked in, once per file content.
+    /// Reads the file the macro was invoked in.
     pub(crate) fn of_invocation(workflow: &str) -> Option<Rc<FileContext>> {
         if !proc_macro::is_available() {
             return None;
@@ -194,27 +194,11 @@ impl FileContext {
     }
 }
 
-/// (file, workflow) → (the file's text when read, what was found in it).
-type Cache = HashMap<(PathBuf, String), (String, Rc<FileContext>)>;
-
-thread_local! {
-    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(HashMap::new());
-}
-
+/// Reads and parses the file. Nothing is kept between invocations: the parsed items hold
+/// compiler tokens, which must not outlive the macro call that made them.
 fn read_cached(path: &Path, workflow: &str) -> Option<Rc<FileContext>> {
     let text = std::fs::read_to_string(path).ok()?;
-    let key = (path.to_path_buf(), workflow.to_owned());
-    if let Some(hit) = CACHE.with(|c| {
-        c.borrow()
-            .get(&key)
-            .filter(|(t, _)| *t == text)
-            .map(|(_, cx)| cx.clone())
-    }) {
-        return Some(hit);
-    }
-    let cx = Rc::new(FileContext::from_text(&text, workflow)?);
-    CACHE.with(|c| c.borrow_mut().insert(key, (text, cx.clone())));
-    Some(cx)
+    FileContext::from_text(&text, workflow).map(Rc::new)
 }
 
 /// The item list of the (innermost) module that declares the fn `workflow`.
