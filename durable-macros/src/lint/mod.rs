@@ -443,7 +443,7 @@ impl<'a> Linter<'a> {
                     if full == shown {
                         shown
                     } else {
-                        format!("{shown}` (`{full}`)")
+                        format!("{shown}` → `{full}")
                     },
                 )
             }),
