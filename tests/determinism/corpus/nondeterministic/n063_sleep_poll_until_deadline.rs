@@ -22,7 +22,7 @@ pub async fn sleep_poll_job(ctx: DurableContext, j: PollJob) -> Result<u32, Dura
     let mut polls = 0u32;
     while !job_finished(&j.job_id) && Instant::now() < deadline {
         polls += 1;
-        thread::sleep(StdDuration::from_micros(300));
+        thread::sleep(StdDuration::from_micros(40));
     }
     let id = j.job_id.clone();
     ctx.step(format!("escalate-after-{polls}-polls"), move |_| async move { Ok::<_, String>(id) })

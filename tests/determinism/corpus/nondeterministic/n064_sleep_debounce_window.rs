@@ -1,7 +1,7 @@
 //! category: sleeping
 //! replay: diverges
 //! input: {"sensor": "door-4"}
-//! summary: debounces sensor events: sleeps 4 ms while a scoped producer thread emits events, then handles whatever arrived; how many arrived depends on timing
+//! summary: debounces sensor events: sleeps a 4 ms window while a scoped producer thread emits an event every 10 µs, then handles whatever arrived; how many arrived depends on timing
 use durable_runtime::prelude::*;
 use serde::Deserialize;
 use std::sync::mpsc;
@@ -16,11 +16,11 @@ fn collect_burst() -> Vec<u32> {
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
         s.spawn(move || {
-            for i in 0..12 {
+            for i in 0..400 {
                 if tx.send(i).is_err() {
                     break;
                 }
-                std::thread::sleep(StdDuration::from_micros(700));
+                std::thread::sleep(StdDuration::from_micros(10));
             }
         });
         std::thread::sleep(StdDuration::from_millis(4));

@@ -1,37 +1,42 @@
 //! category: sleeping
 //! replay: diverges
-//! input: {"documents": ["contract", "invoice", "receipt", "memo", "letter", "offer"]}
-//! summary: gives each OCR call 1 ms with tokio::time::timeout around spawn_blocking work of about 1 ms, and records which timed out in step names
+//! input: {"document": "annual-report", "pages": 400}
+//! summary: renders pages (spawn_blocking, ~100 µs each) under a 3 ms tokio::time::timeout budget and queues the rest; how many pages fit decides the step names
 use durable_runtime::prelude::*;
 use serde::Deserialize;
 use std::time::Duration as StdDuration;
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct OcrBatch {
-    pub documents: Vec<String>,
+pub struct RenderJob {
+    pub document: String,
+    pub pages: u32,
 }
 
-fn fake_ocr(doc: &str) -> usize {
-    std::thread::sleep(StdDuration::from_micros(900));
-    doc.len()
+fn render_page(page: u32) -> u32 {
+    std::thread::sleep(StdDuration::from_micros(100));
+    page
 }
 
 #[durable_workflow]
-pub async fn sleep_ocr_with_deadline(ctx: DurableContext, b: OcrBatch) -> Result<u32, DurableError> {
-    let mut slow = 0;
-    for doc in b.documents {
-        let d = doc.clone();
-        let work = tokio::task::spawn_blocking(move || fake_ocr(&d));
-        let name = match tokio::time::timeout(StdDuration::from_millis(1), work).await {
-            Ok(Ok(_)) => format!("index-{doc}"),
-            _ => {
-                slow += 1;
-                format!("queue-slow-ocr-{doc}")
+pub async fn sleep_render_with_budget(ctx: DurableContext, job: RenderJob) -> Result<u32, DurableError> {
+    let mut rendered = 0u32;
+    let budget = tokio::time::timeout(StdDuration::from_millis(3), async {
+        for page in 0..job.pages {
+            if tokio::task::spawn_blocking(move || render_page(page)).await.is_err() {
+                break;
             }
-        };
-        ctx.step(name, |_| async { Ok::<_, String>(()) }).await?;
+            rendered += 1;
+        }
+    })
+    .await;
+    let doc = job.document.clone();
+    if budget.is_err() {
+        ctx.step(format!("queue-{doc}-from-page-{rendered}"), move |_| async move { Ok::<_, String>(doc) })
+            .await?;
+    } else {
+        ctx.step(format!("publish-{doc}"), move |_| async move { Ok::<_, String>(doc) }).await?;
     }
-    Ok(slow)
+    Ok(rendered)
 }
 
 fn main() {}

@@ -1,6 +1,6 @@
 //! category: concurrency-select
 //! replay: diverges
-//! input: {"objects": ["o-1", "o-2", "o-3", "o-4", "o-5", "o-6"]}
+//! input: {"objects": ["o-1", "o-2", "o-3", "o-4", "o-5", "o-6", "o-7", "o-8"]}
 //! summary: verifies checksums with spawn_blocking jobs collected through FuturesUnordered and records the objects in completion order
 use durable_runtime::prelude::*;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -12,6 +12,8 @@ pub struct Objects {
 }
 
 fn checksum(name: &str) -> u32 {
+    // Fetching the object's bytes takes a moment.
+    std::thread::sleep(std::time::Duration::from_micros(200));
     (0..30_000u32).fold(0u32, |acc, i| acc.rotate_left(3) ^ (i + name.len() as u32))
 }
 
