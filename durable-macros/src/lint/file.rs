@@ -7,7 +7,6 @@
 //! back to the function's own tokens.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// The items of the module that holds the workflow, and of the inline modules inside it.
@@ -48,8 +47,11 @@ impl FileContext {
         if !proc_macro::is_available() {
             return None;
         }
-        let path: PathBuf = proc_macro::Span::call_site().local_file()?;
-        read_cached(&path, workflow)
+        let path = proc_macro::Span::call_site().local_file()?;
+        // Read anew on every call: the parsed items hold compiler tokens, which must not
+        // outlive the macro call that made them.
+        let text = std::fs::read_to_string(path).ok()?;
+        FileContext::from_text(&text, workflow).map(Rc::new)
     }
 
     fn collect(&mut self, items: &[syn::Item], prefix: &mut Vec<String>) {
@@ -168,14 +170,7 @@ impl FileContext {
                     }
                 }
                 other if prefix.is_empty() => {
-                    let ident = match other {
-                        syn::Item::Const(c) => Some(&c.ident),
-                        syn::Item::Enum(e) => Some(&e.ident),
-                        syn::Item::Type(t) => Some(&t.ident),
-                        syn::Item::Union(u) => Some(&u.ident),
-                        _ => None,
-                    };
-                    if let Some(ident) = ident {
+                    if let Some(ident) = item_ident(other) {
                         self.items.push(ident.to_string());
                     }
                 }
@@ -194,11 +189,19 @@ impl FileContext {
     }
 }
 
-/// Reads and parses the file. Nothing is kept between invocations: the parsed items hold
-/// compiler tokens, which must not outlive the macro call that made them.
-fn read_cached(path: &Path, workflow: &str) -> Option<Rc<FileContext>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    FileContext::from_text(&text, workflow).map(Rc::new)
+/// The name a type-like or constant item declares (fns, statics, macros and uses are
+/// handled on their own by both walks).
+pub(crate) fn item_ident(item: &syn::Item) -> Option<&syn::Ident> {
+    match item {
+        syn::Item::Const(c) => Some(&c.ident),
+        syn::Item::Mod(m) => Some(&m.ident),
+        syn::Item::Struct(s) => Some(&s.ident),
+        syn::Item::Enum(e) => Some(&e.ident),
+        syn::Item::Trait(t) => Some(&t.ident),
+        syn::Item::Type(t) => Some(&t.ident),
+        syn::Item::Union(u) => Some(&u.ident),
+        _ => None,
+    }
 }
 
 /// The item list of the (innermost) module that declares the fn `workflow`.

@@ -967,17 +967,7 @@ impl<'a> Linter<'a> {
                     }
                 }
                 other => {
-                    let ident = match other {
-                        Item::Const(c) => Some(&c.ident),
-                        Item::Mod(m) => Some(&m.ident),
-                        Item::Struct(s) => Some(&s.ident),
-                        Item::Enum(e) => Some(&e.ident),
-                        Item::Trait(t) => Some(&t.ident),
-                        Item::Type(t) => Some(&t.ident),
-                        Item::Union(u) => Some(&u.ident),
-                        _ => None,
-                    };
-                    if let Some(ident) = ident {
+                    if let Some(ident) = file::item_ident(other) {
                         self.names.bind(
                             ident.to_string(),
                             Binding::Item {
