@@ -80,6 +80,19 @@ pub(crate) struct State {
     pub replaying: bool,
     /// The service revoked the token or the execution completed: no more checkpoints.
     pub closed: bool,
+    /// For the replay checker (a real run being traced): each record as the workflow code
+    /// last read it, while the service changed it since without our doing (a callback
+    /// answered, a timer fired mid-invocation). The shadow replay must see what this run saw.
+    observed: Option<HashMap<String, Arc<Operation>>>,
+}
+
+impl State {
+    /// Notes that workflow code read `op` as it is now.
+    fn observe(&mut self, op: &Arc<Operation>) {
+        if let Some(observed) = &mut self.observed {
+            observed.insert(op.id.clone(), op.clone());
+        }
+    }
 }
 
 /// One invocation's shared engine state.
@@ -145,6 +158,7 @@ impl Execution {
         replaying: bool,
         shadow: Option<Shadow>,
     ) -> Self {
+        let observed = (config.trace.is_some() && shadow.is_none()).then(HashMap::new);
         Execution {
             arn,
             client,
@@ -161,6 +175,7 @@ impl Execution {
                 fatal: None,
                 replaying,
                 closed: false,
+                observed,
             }),
             shadow,
         }
@@ -178,9 +193,16 @@ impl Execution {
         }
     }
 
-    /// Moves the records out (the replay checker's shadow replay runs against them).
+    /// Moves the records out for the replay checker's shadow replay: each as this run last
+    /// observed it, so a change the run never saw (a callback answered after the code last
+    /// looked) does not make the replay take another path.
     pub fn take_records(&self) -> HashMap<String, Arc<Operation>> {
-        std::mem::take(&mut self.lock().ops)
+        let mut st = self.lock();
+        let mut ops = std::mem::take(&mut st.ops);
+        for (id, seen) in st.observed.take().unwrap_or_default() {
+            ops.insert(id, seen);
+        }
+        ops
     }
 
     /// In a shadow replay, runs the body `start` makes aside if the real invocation entered
@@ -262,7 +284,9 @@ impl Execution {
         let same_sub = none_if_empty(rec.sub_type.as_deref()) == Some(op.sub_type);
         let same_parent = rec.parent_id.as_deref() == op.parent_id.as_deref();
         if rec.operation_type == op.op_type && same_name && same_sub && same_parent {
-            return Ok(Some(rec.clone()));
+            let rec = rec.clone();
+            st.observe(&rec);
+            return Ok(Some(rec));
         }
         let error = DurableError::NonDeterministic(Box::new(NonDeterminism {
             position: op.path.to_string(),
@@ -361,8 +385,11 @@ impl Execution {
             if let Some(f) = &st.fatal {
                 return Poll::Ready(Err(f.clone()));
             }
-            if let Some(op) = st.ops.get(id).filter(|op| ready(op)) {
-                let op = op.clone();
+            let current = st.ops.get(id).cloned();
+            if let Some(op) = &current {
+                st.observe(op);
+            }
+            if let Some(op) = current.filter(|op| ready(op)) {
                 if guard.counted {
                     st.blocked -= 1;
                     guard.counted = false;
@@ -442,6 +469,10 @@ impl Execution {
             None => returned.iter().any(|o| o.id == id),
         };
         for u in sent {
+            // Our own update: the replay sees the record as it is after it.
+            if let Some(observed) = &mut st.observed {
+                observed.remove(&u.id);
+            }
             if !plugins.is_empty() && u.operation_type != OperationType::Execution {
                 match u.action {
                     OperationAction::Start if !st.ops.contains_key(&u.id) => started.push(u),

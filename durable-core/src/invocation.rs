@@ -361,8 +361,14 @@ impl Future for Driver {
                     }
                 }
             }
+            // An acknowledgement wakes futures the user's code has not seen yet: the run is
+            // quiescent only if the code was polled after the last one.
+            let mut pumped = false;
             match this.pump(cx) {
-                Pump::Progress => progressed = true,
+                Pump::Progress => {
+                    progressed = true;
+                    pumped = true;
+                }
                 Pump::Idle => {}
                 Pump::Failed(e) => {
                     this.exec.set_fatal(DurableError::Checkpoint(e.clone()));
@@ -394,7 +400,7 @@ impl Future for Driver {
                     continue;
                 }
                 this.finishing = Some(outcome);
-            } else if this.user.is_some() {
+            } else if this.user.is_some() && !pumped {
                 let st = this.exec.lock();
                 let quiescent = st.running == 0 && st.blocked > 0 && st.queue.is_empty();
                 let revoked = st.closed;

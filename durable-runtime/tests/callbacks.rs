@@ -206,3 +206,48 @@ async fn a_failing_submitter_is_a_submitter_error() {
     let r = TestRunner::new(wf).run(&()).await.unwrap();
     assert_eq!(r.output::<String>().unwrap(), "warehouse API down");
 }
+
+fn racing_confirmation() -> impl Workflow<Input = String, Output = String> {
+    workflow_fn("race", |ctx: DurableContext, po: String| async move {
+        let confirmation =
+            ctx.wait_for_callback("supplier-confirmation", |_, _| async { Ok::<_, String>(()) });
+        let timeout = ctx.wait("confirmation-timeout", Duration::from_secs(3 * 24 * 3600));
+        tokio::select! {
+            biased;
+            date = confirmation => {
+                let date: String = date?;
+                Ok::<_, DurableError>(format!("{po} ships {date}"))
+            }
+            expired = timeout => {
+                expired?;
+                Ok(format!("{po}: no confirmation"))
+            }
+        }
+    })
+}
+
+/// A callback raced against a durable timeout (`select!` with `biased;`, callback first):
+/// when the answer arrives while the execution is suspended, the next invocation finishes the
+/// wait-for-callback's context and must then see its result at once, not suspend until the
+/// timeout fires days later. (The driver once declared the run quiescent right after the
+/// acknowledgement that completed the context, before the code could see it.)
+#[tokio::test]
+async fn an_answer_that_arrives_while_suspended_wins_a_race_against_a_timeout() {
+    for check in [true, false] {
+        let runner = TestRunner::new(racing_confirmation()).replay_check(check);
+        runner.answer_callback("supplier-confirmation", serde_json::json!("2026-12-24"));
+        let r = runner.run("PO-7").await.unwrap();
+        assert_eq!(
+            r.output::<String>().unwrap(),
+            "PO-7 ships 2026-12-24",
+            "{}",
+            r.timeline()
+        );
+        assert_eq!(r.invocations(), 2, "{}", r.timeline());
+        assert!(
+            r.history().iter().all(|e| e.event_type != "WaitSucceeded"),
+            "{}",
+            r.timeline()
+        );
+    }
+}

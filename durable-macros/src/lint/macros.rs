@@ -7,11 +7,14 @@
 use super::rules::{self, Category};
 use super::{Linter, Resolved};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Macro};
+use syn::{Expr, Macro, Token};
 
 impl Linter<'_> {
-    pub(super) fn check_macro(&mut self, mac: &Macro) {
+    pub(super) fn check_macro(&mut self, mac: &mut Macro) {
         let Some(last) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
@@ -32,23 +35,24 @@ impl Linter<'_> {
         if is_format_like(&last) && format_string_has_pointer(&mac.tokens) {
             self.report(&mac.path, &format!("{{:p}} in {written}"), Category::Address);
         }
-        // The arguments: linted, never changed (the macro's tokens are emitted as written).
+        // The arguments. A plain list of expressions (`vec![..]`, `join!(..)`, `format!(..)`)
+        // is linted like the body and emitted back with what the walk adds (the clippy
+        // `allow` on step closures, e.g. in `vec![Branch::named(.., |c| c.step(..))]`); any
+        // other argument syntax is linted piece by piece and emitted as written.
         let ops = self.ops.len();
         let formats = is_format_like(&last) || matches!(last.as_str(), "json" | "assert_eq" | "assert_ne");
-        for piece in split_pieces(mac.tokens.clone()) {
-            match syn::parse2::<Expr>(piece.clone()) {
-                Ok(mut expr) => {
-                    if formats && self.is_hash_value(&expr) {
-                        // `format!("{:?}", map)`: a map's text lists its entries in hash order.
-                        self.report(
-                            &expr,
-                            &format!("{} in {written}", quote::quote!(#expr)),
-                            Category::HashOrder,
-                        );
-                    }
-                    self.visit_expr_mut(&mut expr);
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        if let Ok(mut args) = parser.parse2(mac.tokens.clone()) {
+            for expr in args.iter_mut() {
+                self.check_macro_argument(expr, formats, &written);
+            }
+            mac.tokens = args.to_token_stream();
+        } else {
+            for piece in split_pieces(mac.tokens.clone()) {
+                match syn::parse2::<Expr>(piece.clone()) {
+                    Ok(mut expr) => self.check_macro_argument(&mut expr, formats, &written),
+                    Err(_) => self.scan_tokens(piece),
                 }
-                Err(_) => self.scan_tokens(piece),
             }
         }
         if formats {
@@ -63,6 +67,18 @@ impl Linter<'_> {
             }
         }
         self.ops.truncate(ops);
+    }
+
+    fn check_macro_argument(&mut self, expr: &mut Expr, formats: bool, written: &str) {
+        if formats && self.is_hash_value(expr) {
+            // `format!("{:?}", map)`: a map's text lists its entries in hash order.
+            self.report(
+                &*expr,
+                &format!("{} in {written}", quote::quote!(#expr)),
+                Category::HashOrder,
+            );
+        }
+        self.visit_expr_mut(expr);
     }
 
     /// Looks for calls in tokens that do not parse as an expression: `path::to::f(..)` and
