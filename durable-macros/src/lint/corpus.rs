@@ -1,7 +1,9 @@
 //! The determinism corpus (`tests/determinism/corpus`) through the lint, in process: every
 //! legitimate snippet must pass, every nondeterministic snippet's verdict must match the one
 //! recorded in `expected.tsv` (regenerate it with `tests/determinism/measure.sh`). With
-//! `DURABLE_CORPUS_REPORT=<file>` the verdicts are written there for the measuring script.
+//! `DURABLE_CORPUS_REPORT=<file>` the verdicts are written there for the measuring script;
+//! `DURABLE_CORPUS_DIR=<dir>` lints another corpus of the same layout instead (a held-out
+//! one kept outside the repository).
 
 use crate::ctxt::Ctxt;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,10 @@ struct Verdict {
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/determinism/corpus")
+    match std::env::var_os("DURABLE_CORPUS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/determinism/corpus"),
+    }
 }
 
 fn lint_file(path: &Path) -> Vec<String> {
