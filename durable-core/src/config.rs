@@ -34,6 +34,9 @@ pub struct ExecutionConfig {
     /// Records what the workflow asks of the service, for the replay checker (see
     /// [`crate::trace`]); `None` (the default) records nothing.
     pub trace: Option<Arc<crate::trace::TraceRecorder>>,
+    /// The execution's wall clock: what `ctx.now()` records and log records are stamped
+    /// with (default: the system clock; the test runner's is virtual).
+    pub clock: Arc<dyn crate::clock::WallClock>,
 }
 
 impl Default for ExecutionConfig {
@@ -43,6 +46,7 @@ impl Default for ExecutionConfig {
             step_interceptor: None,
             plugins: Vec::new(),
             trace: None,
+            clock: Arc::new(crate::clock::SystemWallClock),
         }
     }
 }

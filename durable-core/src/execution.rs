@@ -450,7 +450,7 @@ impl Execution {
     /// Applies a successful checkpoint response: our own updates first (so local state is
     /// right even if the service omits an operation), then the service's view, which wins.
     pub fn acknowledge(&self, last_seq: u64, sent: &[OperationUpdate], response: CheckpointResponse) {
-        let now = EpochMillis(crate::clock::now_millis());
+        let now = EpochMillis(self.config.clock.now_millis());
         let mut st = self.lock();
         let plugins = &self.config.plugins;
         // Hook events: operations first started, and operations we finished, in batch order.

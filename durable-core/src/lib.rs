@@ -45,6 +45,7 @@ pub mod wire;
 pub mod workflow;
 
 pub use checkpoint::{BoxFuture, CheckpointClient};
+pub use clock::{SystemWallClock, WallClock};
 pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
 pub use context::{
     BatchConfig, BatchItem, BatchResult, Branch, Callback, ChildContext, CompletionConfig, CompletionReason,

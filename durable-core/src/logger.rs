@@ -124,7 +124,7 @@ impl Logger {
             return;
         }
         let record = LogRecord {
-            timestamp: crate::clock::now_millis(),
+            timestamp: self.exec.config.clock.now_millis(),
             level,
             message: message.into(),
             execution_arn: self.exec.arn.clone(),

@@ -47,6 +47,7 @@ pub async fn shadow_replay<W: Workflow>(workflow: &W, state: ReplayState) -> Tra
         step_interceptor: None,
         plugins: Vec::new(),
         trace: Some(recorder.clone()),
+        ..ExecutionConfig::default()
     };
     let exec = Arc::new(Execution::shadow(
         arn,

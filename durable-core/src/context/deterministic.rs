@@ -17,11 +17,11 @@ impl DurableContext {
     #[track_caller]
     pub fn now(&self) -> impl Future<Output = Result<SystemTime, DurableError>> + Send + 'static {
         let (ctx, location) = (self.clone(), Location::caller());
+        // The execution's clock: the system's in production, the engine's virtual one in tests.
+        let clock = self.exec().config.clock.clone();
         async move {
-            let now = |_| async {
-                let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-                Ok::<_, Infallible>(u64::try_from(now.as_millis()).unwrap_or(u64::MAX))
-            };
+            let now =
+                move |_| async move { Ok::<_, Infallible>(u64::try_from(clock.now_millis()).unwrap_or(0)) };
             let millis: u64 = ctx
                 .step_at("now", now, location)
                 .retry(RetryPresets::none())

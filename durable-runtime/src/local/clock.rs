@@ -71,3 +71,12 @@ impl Clock for VirtualClock {
         true
     }
 }
+
+/// The engine's clock as an execution's wall clock (`ctx.now()`, log timestamps).
+pub(crate) struct EngineWallClock(pub(crate) std::sync::Arc<dyn Clock>);
+
+impl durable_core::WallClock for EngineWallClock {
+    fn now_millis(&self) -> i64 {
+        self.0.now_ms()
+    }
+}

@@ -301,6 +301,8 @@ impl LocalEngine {
             config.log_sink = sink.clone();
         }
         config.step_interceptor = self.options.step_interceptor.clone();
+        // What the workflow sees of time follows the engine's clock (virtual in tests).
+        config.clock = Arc::new(clock::EngineWallClock(self.clock.clone()));
         config.plugins = self.options.plugins.clone();
         let recorder = self.options.replay_check.then(|| Arc::new(TraceRecorder::new()));
         config.trace = recorder.clone();
