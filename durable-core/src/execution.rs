@@ -110,7 +110,8 @@ pub(crate) struct Execution {
 pub(crate) struct Shadow {
     /// Contexts the real invocation entered: their bodies run here too (aside), even when
     /// their records are complete, so that what they ask is compared.
-    pub reenter: HashSet<OperationPath>,
+    /// `None`: every completed context (replaying a recorded history).
+    pub reenter: Option<HashSet<OperationPath>>,
     /// Bodies started aside and not yet handed to the shadow driver.
     pub aside: Mutex<Vec<BoxFuture<'static, ()>>>,
 }
@@ -139,7 +140,7 @@ impl Execution {
         ops: HashMap<String, Arc<Operation>>,
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
-        reenter: HashSet<OperationPath>,
+        reenter: Option<HashSet<OperationPath>>,
     ) -> Self {
         let replaying = ops.values().any(|o| o.operation_type != OperationType::Execution);
         let shadow = Shadow {
@@ -211,7 +212,11 @@ impl Execution {
     where
         F: std::future::Future + Send + 'static,
     {
-        if let Some(shadow) = self.shadow.as_ref().filter(|s| s.reenter.contains(&op.path)) {
+        if let Some(shadow) = self
+            .shadow
+            .as_ref()
+            .filter(|s| s.reenter.as_ref().is_none_or(|r| r.contains(&op.path)))
+        {
             let body = start();
             let body: BoxFuture<'static, ()> = Box::pin(async move {
                 let _ = body.await;

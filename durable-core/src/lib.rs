@@ -31,6 +31,7 @@ pub mod config;
 mod context;
 pub mod error;
 mod execution;
+pub mod history;
 pub mod id;
 pub mod invocation;
 pub mod limits;

@@ -101,8 +101,26 @@ pub struct ReplayState {
     pub(crate) arn: String,
     /// The invocation's own map of records, moved out of it (records are shared pointers).
     pub(crate) operations: HashMap<String, Arc<Operation>>,
-    /// Contexts the real invocation entered: the shadow runs their bodies too.
-    pub(crate) entered: HashSet<OperationPath>,
+    /// Contexts the real invocation entered: the shadow runs their bodies too (`None`: every
+    /// context, when replaying a recorded history).
+    pub(crate) entered: Option<HashSet<OperationPath>>,
+}
+
+impl ReplayState {
+    /// A recorded execution's operations (from the service's `GetDurableExecutionState`, or
+    /// rebuilt from its history with [`crate::history::operations_from_events`]), to replay
+    /// the current code against with [`shadow_replay`](crate::shadow::shadow_replay). The
+    /// bodies of all completed contexts run too, so what they ask is checked.
+    pub fn from_history(arn: impl Into<String>, operations: Vec<Operation>) -> Self {
+        ReplayState {
+            arn: arn.into(),
+            operations: operations
+                .into_iter()
+                .map(|o| (o.id.clone(), Arc::new(o)))
+                .collect(),
+            entered: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for ReplayState {
@@ -227,7 +245,7 @@ impl TraceRecorder {
             ReplayState {
                 arn,
                 operations,
-                entered,
+                entered: Some(entered),
             },
         ));
     }

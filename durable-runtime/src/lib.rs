@@ -12,6 +12,7 @@ pub mod cli;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod local;
+pub mod replay;
 pub mod testing;
 
 /// Turns an `async fn` into a durable workflow.

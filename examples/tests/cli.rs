@@ -328,3 +328,82 @@ fn worker_shuts_down_gracefully() {
     drop(w);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn replay_a_recorded_history_against_this_build() {
+    let (db, dir) = temp_db("replay");
+    let o = durable(&db, &["start", "onboarding", "--input", "\"Ada\"", "--wait"]);
+    expect(&o, 0, "");
+    let arn = out(&o).lines().next().unwrap().to_owned();
+    let o = durable(&db, &["history", &arn, "--json"]);
+    expect(&o, 0, "");
+    let recorded = dir.join("history.json");
+    std::fs::write(&recorded, out(&o)).unwrap();
+
+    // The binary that recorded it replays it: OK.
+    let path = recorded.to_str().unwrap();
+    let o = durable(&db, &["replay", "--history", path]);
+    expect(&o, 0, "");
+    assert!(
+        out(&o).starts_with("replay of workflow `onboarding` against the recorded history: OK"),
+        "{}",
+        out(&o)
+    );
+
+    // A history whose first step has another name: what an execution recorded by a build
+    // that named it differently looks like to this one.
+    let renamed = dir.join("renamed.json");
+    std::fs::write(
+        &renamed,
+        out(&o_history(&db, &arn)).replace("create-account", "open-account"),
+    )
+    .unwrap();
+    let o = durable(
+        &db,
+        &[
+            "replay",
+            "--history",
+            renamed.to_str().unwrap(),
+            "--workflow",
+            "onboarding",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(6), "{}{}", out(&o), err(&o));
+    let report = out(&o);
+    assert!(
+        report.contains("diverges from the recorded history at operation 1"),
+        "{report}"
+    );
+    assert!(report.contains("history has: STEP \"open-account\""), "{report}");
+    assert!(
+        report.contains("the code now: STEP \"create-account\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("created at: examples/src/workflows.rs:"),
+        "{report}"
+    );
+
+    // Misuse: a file that is no history, an unknown workflow.
+    let bogus = dir.join("bogus.json");
+    std::fs::write(&bogus, "{\"Foo\": 1}").unwrap();
+    expect(
+        &durable(&db, &["replay", "--history", bogus.to_str().unwrap()]),
+        2,
+        "not a recorded history",
+    );
+    expect(
+        &durable(&db, &["replay", "--history", path, "--workflow", "nope"]),
+        3,
+        "no workflow named `nope`",
+    );
+    expect(&durable(&db, &["replay"]), 2, "--history");
+    let o = durable(&db, &["workflows"]);
+    expect(&o, 0, "");
+    assert!(out(&o).lines().any(|l| l == "onboarding"), "{}", out(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn o_history(db: &Path, arn: &str) -> Output {
+    durable(db, &["history", arn, "--json"])
+}

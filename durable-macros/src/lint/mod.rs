@@ -426,6 +426,22 @@ impl<'a> Linter<'a> {
             }
             Expr::Reference(r) => self.type_of(&r.expr),
             Expr::Paren(p) => self.type_of(&p.expr),
+            // `Path::new(..)`, `PathBuf::from(..)`: the constructor's type.
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) if p.path.segments.len() >= 2 => {
+                    let segs = path_string(&p.path);
+                    let ty = &segs[segs.len() - 2];
+                    ty.starts_with(char::is_uppercase).then(|| ty.clone())
+                }
+                _ => None,
+            },
+            // A path built from a path (`base.join(name)`) is a path.
+            Expr::MethodCall(m)
+                if rules::PATH_BUILDING_METHODS.contains(&m.method.to_string().as_str())
+                    && self.type_of(&m.receiver).is_some_and(|t| rules::is_path_type(&t)) =>
+            {
+                Some("PathBuf".to_owned())
+            }
             _ => None,
         }
     }
@@ -828,6 +844,13 @@ impl<'a> Linter<'a> {
                 self.report(method_span(call), &format!(".{method}()"), category);
                 return;
             }
+        }
+        // `path.exists()`, `path.metadata()`: a `Path`/`PathBuf` method that reads the disk.
+        if rules::PATH_IO_METHODS.contains(&method)
+            && self.type_of(receiver).is_some_and(|t| rules::is_path_type(&t))
+        {
+            self.report(method_span(call), &format!(".{method}()"), Category::Filesystem);
+            return;
         }
         if let Some(category) = rules::classify_provider_method(method, argc) {
             if !self.is_seeded_rng(receiver) {

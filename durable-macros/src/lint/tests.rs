@@ -398,3 +398,28 @@ fn file_step_fns_and_helpers_run_in_steps_are_not_linted() {
     );
     assert!(errs.is_empty(), "{errs:#?}");
 }
+
+rejects!(path_methods_that_read_the_disk, ".exists()", {
+    let inbox: PathBuf = Path::new("/mnt/inbox").join(&input.file);
+    if !inbox.exists() {
+        ctx.wait("await-upload", Duration::from_secs(60)).await?;
+    }
+    Ok(())
+});
+
+rejects!(path_built_inline_then_probed, ".is_file()", {
+    if Path::new("/etc/flags").join("beta").is_file() {
+        ctx.step("beta", |_| async { Ok::<_, String>(()) }).await?;
+    }
+    Ok(())
+});
+
+accepts!(path_arithmetic_without_io, {
+    let key = Path::new("invoices").join(&input.id).with_extension("pdf");
+    let name = key.file_name().map(|n| n.to_string_lossy().into_owned());
+    ctx.step(format!("store-{}", key.display()), move |_| async move {
+        Ok::<_, String>(name)
+    })
+    .await?;
+    Ok(())
+});

@@ -27,6 +27,8 @@
 //! | `history ARN [--json]` | the history events: a timeline, or (`--json`) one JSON array |
 //! | `callback succeed ID [--result JSON]`, `callback fail ID --error-type T --message M`, `callback heartbeat ID` | answers a callback |
 //! | `stop ARN` | stops a running execution |
+//! | `replay --history FILE [--workflow NAME]` | replays this build of a registered workflow against a recorded history (`history --json`, a `GetDurableExecutionHistory` or `GetDurableExecutionState` response, a test run's history) and prints OK or the first divergence: the operation, where the code creates it, what history recorded and what the code does now; exit 6 if it diverges. With the `lambda` feature, `--from-aws ARN` fetches a live execution's history instead. See [`crate::replay`] |
+//! | `workflows` | lists the workflows this binary registers |
 //!
 //! Every command takes `--db PATH`: the database, by default `$DURABLE_DB`, else `durable.db`
 //! in the current directory. Only `worker` and `start` create it when missing. `ARN` is the
@@ -74,6 +76,8 @@ pub mod exit {
     /// The database cannot be used: not a SQLite database, corrupt or torn, of another
     /// application or a newer version, or a SQLite failure (I/O, locking).
     pub const STORE: u8 = 5;
+    /// `replay`: the workflow's code diverges from the recorded history.
+    pub const DIVERGED: u8 = 6;
     /// Interrupted by Ctrl-C while waiting (the execution itself goes on).
     pub const INTERRUPTED: u8 = 130;
 }
@@ -112,7 +116,8 @@ where
 #[command(about = "Run and operate durable executions on a local SQLite database")]
 #[command(
     after_help = "Exit codes: 0 ok, 1 execution failed (start --wait), 2 bad usage or input, \
-3 not found, 4 conflict (already closed/ended, worker running), 5 database error, 130 interrupted."
+3 not found, 4 conflict (already closed/ended, worker running), 5 database error, \
+6 replay diverges, 130 interrupted."
 )]
 struct Cli {
     /// The SQLite database [default: $DURABLE_DB, else durable.db]
@@ -177,6 +182,29 @@ enum Command {
         /// The execution ARN, or its id (last segment), or a unique prefix of the id.
         arn: String,
     },
+    /// Replay a registered workflow (this build) against a recorded history; exit 6 at the
+    /// first divergence. Needs no database.
+    Replay(ReplayArgs),
+    /// List the workflows this binary registers.
+    Workflows,
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    /// The recorded history, as JSON: `durable history ARN --json`, a
+    /// GetDurableExecutionHistory or GetDurableExecutionState response, or a test run's
+    /// history.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Fetch the history of this execution from AWS (GetDurableExecutionHistory with its
+    /// execution data; the standard AWS configuration, e.g. AWS_REGION, AWS_ENDPOINT_URL).
+    #[cfg(feature = "lambda")]
+    #[arg(long, value_name = "ARN", conflicts_with = "history")]
+    from_aws: Option<String>,
+    /// The workflow to replay [default: the one the history names, else the only one
+    /// registered].
+    #[arg(long, value_name = "NAME")]
+    workflow: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -292,6 +320,23 @@ fn run(cli: Cli, setup: impl FnOnce(&LocalEngine)) -> Result<u8, Failure> {
                 .map(PathBuf::from)
         })
         .unwrap_or_else(|| PathBuf::from("durable.db"));
+    match &cli.command {
+        // These need no database: the workflows are registered on an engine in memory.
+        Command::Replay(args) => {
+            let engine = LocalEngine::in_memory();
+            setup(&engine);
+            return replay(&engine, args);
+        }
+        Command::Workflows => {
+            let engine = LocalEngine::in_memory();
+            setup(&engine);
+            for name in engine.workflow_names() {
+                out(name);
+            }
+            return Ok(exit::OK);
+        }
+        _ => {}
+    }
     let creates = matches!(cli.command, Command::Worker { .. } | Command::Start { .. });
     let replay_check = matches!(
         cli.command,
@@ -319,7 +364,63 @@ fn run(cli: Cli, setup: impl FnOnce(&LocalEngine)) -> Result<u8, Failure> {
             out(format!("stopped {arn}"));
             Ok(exit::OK)
         }
+        Command::Replay(_) | Command::Workflows => unreachable!("handled before opening the database"),
     }
+}
+
+fn replay(engine: &LocalEngine, args: &ReplayArgs) -> Result<u8, Failure> {
+    let history = load_history(args)?;
+    let names = engine.workflow_names();
+    let name = match (&args.workflow, &history.started_as) {
+        (Some(name), _) => name.clone(),
+        (None, Some(started)) if names.contains(started) => started.clone(),
+        (None, _) if names.len() == 1 => names[0].clone(),
+        (None, _) => {
+            return Err(Failure::new(
+                exit::USAGE,
+                format!(
+                    "say which workflow to replay with --workflow (registered: {})",
+                    names.join(", ")
+                ),
+            ))
+        }
+    };
+    let workflow = engine.workflow(&name).ok_or_else(|| {
+        Failure::new(
+            exit::NOT_FOUND,
+            format!(
+                "no workflow named `{name}` is registered (registered: {})",
+                names.join(", ")
+            ),
+        )
+    })?;
+    let rt = runtime()?;
+    let report = rt.block_on(crate::replay::replay_shared(workflow, &history));
+    out(report.to_string());
+    Ok(if report.is_ok() { exit::OK } else { exit::DIVERGED })
+}
+
+fn load_history(args: &ReplayArgs) -> Result<crate::replay::RecordedHistory, Failure> {
+    #[cfg(feature = "lambda")]
+    if let Some(arn) = &args.from_aws {
+        let rt = runtime()?;
+        let events = rt
+            .block_on(async {
+                crate::lambda::DurableClient::from_env()
+                    .await
+                    .history(arn, true)
+                    .await
+            })
+            .map_err(|e| Failure::new(exit::NOT_FOUND, format!("cannot fetch the history of {arn}: {e}")))?;
+        return Ok(crate::replay::RecordedHistory::from_events(&events));
+    }
+    let Some(path) = &args.history else {
+        return Err(Failure::new(exit::USAGE, "give --history FILE"));
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::new(exit::NOT_FOUND, format!("cannot read {}: {e}", path.display())))?;
+    crate::replay::RecordedHistory::from_json(&text)
+        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", path.display())))
 }
 
 fn open_engine(db: &Path, create: bool, replay_check: bool) -> Result<LocalEngine, Failure> {

@@ -86,6 +86,18 @@ impl Functions {
             .insert(name.into(), target);
     }
 
+    /// The names of the registered durable workflows, sorted.
+    pub fn workflow_names(&self) -> Vec<String> {
+        let targets = self.targets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut names: Vec<String> = targets
+            .iter()
+            .filter(|(_, t)| matches!(t, Target::Durable(_)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The target named `name`.
     pub fn get(&self, name: &str) -> Option<Target> {
         self.targets

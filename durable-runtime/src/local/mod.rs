@@ -204,6 +204,11 @@ impl LocalEngine {
         self.functions.insert(name, Target::Plain(Arc::new(function)));
     }
 
+    /// The names of the registered workflows, sorted.
+    pub fn workflow_names(&self) -> Vec<String> {
+        self.functions.workflow_names()
+    }
+
     /// The durable workflow registered under `name`.
     pub fn workflow(&self, name: &str) -> Option<Arc<RegisteredWorkflow>> {
         match self.functions.get(name) {
@@ -557,7 +562,7 @@ fn panic_message(join: tokio::task::JoinError) -> String {
 }
 
 /// The message a panic was raised with, if it has one.
-fn panic_text(payload: Box<dyn std::any::Any + Send>) -> Option<String> {
+pub(crate) fn panic_text(payload: Box<dyn std::any::Any + Send>) -> Option<String> {
     match payload.downcast::<String>() {
         Ok(s) => Some(*s),
         Err(payload) => payload.downcast_ref::<&str>().map(|s| (*s).to_owned()),
