@@ -139,7 +139,9 @@ fn apply(op: &mut Operation, details: &EventDetails) {
             step.attempt = d
                 .retry_details
                 .as_ref()
-                .map_or(step.attempt + 1, |r| r.current_attempt);
+                .map(|r| r.current_attempt)
+                .filter(|&n| n > 0)
+                .unwrap_or(step.attempt + 1);
         }
         EventDetails::StepFailed(d) => {
             let step = op.step_details.get_or_insert_with(StepDetails::default);

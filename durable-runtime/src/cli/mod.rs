@@ -404,15 +404,15 @@ fn load_history(args: &ReplayArgs) -> Result<crate::replay::RecordedHistory, Fai
     #[cfg(feature = "lambda")]
     if let Some(arn) = &args.from_aws {
         let rt = runtime()?;
-        let events = rt
+        let history = rt
             .block_on(async {
                 crate::lambda::DurableClient::from_env()
                     .await
-                    .history(arn, true)
+                    .recorded_history(arn)
                     .await
             })
             .map_err(|e| Failure::new(exit::NOT_FOUND, format!("cannot fetch the history of {arn}: {e}")))?;
-        return Ok(crate::replay::RecordedHistory::from_events(&events));
+        return Ok(history);
     }
     let Some(path) = &args.history else {
         return Err(Failure::new(exit::USAGE, "give --history FILE"));

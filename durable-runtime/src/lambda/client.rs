@@ -143,6 +143,17 @@ impl DurableClient {
         }
     }
 
+    /// The execution's history with its execution data, ready to replay the current code
+    /// against ([`crate::replay::replay_history`]; `durable replay --from-aws ARN`).
+    pub async fn recorded_history(&self, arn: &str) -> Result<crate::replay::RecordedHistory, ClientError> {
+        let events = self.history(arn, true).await?;
+        let events = events
+            .iter()
+            .map(super::convert::event_from_sdk)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::replay::RecordedHistory::from_events(&events))
+    }
+
     /// `StopDurableExecution`, optionally with the error to record; returns when it stopped.
     pub async fn stop(&self, arn: &str, error: Option<&ErrorObject>) -> Result<EpochMillis, ClientError> {
         let out = self

@@ -3,8 +3,11 @@
 
 use crate::error::CheckpointError;
 use crate::wire::{
-    CallbackDetails, ChainedInvokeDetails, ContextDetails, EpochMillis, ErrorObject, ExecutionDetails,
-    Operation, OperationStatus, OperationType, OperationUpdate, StepDetails, WaitDetails,
+    CallbackDetails, CallbackStartedDetails, ChainedInvokeDetails, ChainedInvokeStartedDetails,
+    ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event, EventDetails, EventError,
+    EventPayload, ExecutionDetails, ExecutionStartedDetails, InvocationCompletedDetails, Operation,
+    OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails, StepDetails,
+    StepFailedDetails, StepSucceededDetails, WaitDetails, WaitStartedDetails, WaitSucceededDetails,
 };
 use aws_sdk_lambda::primitives::DateTime;
 use aws_sdk_lambda::types as sdk;
@@ -179,6 +182,197 @@ pub fn operation_from_sdk(o: &sdk::Operation) -> Result<Operation, CheckpointErr
 /// A list of SDK operations → durable's.
 pub fn operations_from_sdk(ops: &[sdk::Operation]) -> Result<Vec<Operation>, CheckpointError> {
     ops.iter().map(operation_from_sdk).collect()
+}
+
+/// The SDK's history `Event` → durable's (what `durable history --json` writes and
+/// [`crate::replay::RecordedHistory::from_events`] reads).
+pub fn event_from_sdk(e: &sdk::Event) -> Result<Event, CheckpointError> {
+    let payload = |p: Option<(&Option<String>, &Option<bool>)>| match p {
+        Some((payload, truncated)) => EventPayload {
+            payload: payload.clone(),
+            truncated: truncated.unwrap_or(false),
+        },
+        None => EventPayload::default(),
+    };
+    let result = |r: &Option<sdk::EventResult>| payload(r.as_ref().map(|r| (&r.payload, &r.truncated)));
+    let input = |r: &Option<sdk::EventInput>| payload(r.as_ref().map(|r| (&r.payload, &r.truncated)));
+    let error = |r: &Option<sdk::EventError>| {
+        r.as_ref().map(|r| EventError {
+            payload: r.payload.as_ref().map(error_from_sdk),
+            truncated: r.truncated.unwrap_or(false),
+        })
+    };
+    let errors = |r: &Option<sdk::EventError>| ErrorDetails { error: error(r) };
+    let retry = |r: &sdk::RetryDetails| RetryDetails {
+        current_attempt: u32::try_from(r.current_attempt).unwrap_or(0),
+        next_attempt_delay_seconds: r.next_attempt_delay_seconds.and_then(|s| u32::try_from(s).ok()),
+    };
+    let secs = |v: i32| u64::try_from(v).unwrap_or(0);
+    let event_type = e.event_type.as_ref().map_or("", |t| t.as_str());
+    let details = match event_type {
+        "ExecutionStarted" => EventDetails::ExecutionStarted(ExecutionStartedDetails {
+            input: e
+                .execution_started_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| input(&d.input)),
+            execution_timeout: e
+                .execution_started_details
+                .as_ref()
+                .map(|d| secs(d.execution_timeout)),
+        }),
+        "ExecutionSucceeded" => EventDetails::ExecutionSucceeded(ResultDetails {
+            result: e
+                .execution_succeeded_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| result(&d.result)),
+        }),
+        "ExecutionFailed" => EventDetails::ExecutionFailed(errors(
+            &e.execution_failed_details.as_ref().and_then(|d| d.error.clone()),
+        )),
+        "ExecutionTimedOut" => EventDetails::ExecutionTimedOut(errors(
+            &e.execution_timed_out_details
+                .as_ref()
+                .and_then(|d| d.error.clone()),
+        )),
+        "ExecutionStopped" => EventDetails::ExecutionStopped(errors(
+            &e.execution_stopped_details.as_ref().and_then(|d| d.error.clone()),
+        )),
+        "ContextStarted" => EventDetails::ContextStarted(Empty {}),
+        "ContextSucceeded" => EventDetails::ContextSucceeded(ResultDetails {
+            result: e
+                .context_succeeded_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| result(&d.result)),
+        }),
+        "ContextFailed" => EventDetails::ContextFailed(errors(
+            &e.context_failed_details.as_ref().and_then(|d| d.error.clone()),
+        )),
+        "WaitStarted" => {
+            let d = e
+                .wait_started_details
+                .as_ref()
+                .ok_or_else(|| bad_response("WaitStarted event without WaitStartedDetails"))?;
+            EventDetails::WaitStarted(WaitStartedDetails {
+                duration: secs(d.duration),
+                scheduled_end_timestamp: from_datetime(&d.scheduled_end_timestamp)?,
+            })
+        }
+        "WaitSucceeded" => EventDetails::WaitSucceeded(WaitSucceededDetails {
+            duration: e
+                .wait_succeeded_details
+                .as_ref()
+                .and_then(|d| d.duration)
+                .map_or(0, secs),
+        }),
+        "WaitCancelled" => EventDetails::WaitCancelled(errors(
+            &e.wait_cancelled_details.as_ref().and_then(|d| d.error.clone()),
+        )),
+        "StepStarted" => EventDetails::StepStarted(Empty {}),
+        "StepSucceeded" => EventDetails::StepSucceeded(StepSucceededDetails {
+            result: e
+                .step_succeeded_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| result(&d.result)),
+            retry_details: e
+                .step_succeeded_details
+                .as_ref()
+                .and_then(|d| d.retry_details.as_ref())
+                .map(retry),
+        }),
+        "StepFailed" => {
+            let d = e.step_failed_details.as_ref();
+            EventDetails::StepFailed(StepFailedDetails {
+                error: error(&d.and_then(|d| d.error.clone())).unwrap_or_default(),
+                retry_details: d
+                    .and_then(|d| d.retry_details.as_ref())
+                    .map(retry)
+                    .unwrap_or_default(),
+            })
+        }
+        "ChainedInvokeStarted" => {
+            let d = e.chained_invoke_started_details.as_ref();
+            EventDetails::ChainedInvokeStarted(ChainedInvokeStartedDetails {
+                function_name: d.map_or_else(String::new, |d| d.function_name.clone()),
+                tenant_id: d.and_then(|d| d.tenant_id.clone()),
+                input: d
+                    .and_then(|d| d.input.as_ref())
+                    .map(|i| payload(Some((&i.payload, &i.truncated)))),
+                executed_version: d.and_then(|d| d.executed_version.clone()),
+                durable_execution_arn: d.and_then(|d| d.durable_execution_arn.clone()),
+            })
+        }
+        "ChainedInvokeSucceeded" => EventDetails::ChainedInvokeSucceeded(ResultDetails {
+            result: e
+                .chained_invoke_succeeded_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| result(&d.result)),
+        }),
+        "ChainedInvokeFailed" => EventDetails::ChainedInvokeFailed(errors(
+            &e.chained_invoke_failed_details
+                .as_ref()
+                .and_then(|d| d.error.clone()),
+        )),
+        "ChainedInvokeTimedOut" => EventDetails::ChainedInvokeTimedOut(errors(
+            &e.chained_invoke_timed_out_details
+                .as_ref()
+                .and_then(|d| d.error.clone()),
+        )),
+        "ChainedInvokeStopped" => EventDetails::ChainedInvokeStopped(errors(
+            &e.chained_invoke_stopped_details
+                .as_ref()
+                .and_then(|d| d.error.clone()),
+        )),
+        "CallbackStarted" => {
+            let d = e.callback_started_details.as_ref();
+            EventDetails::CallbackStarted(CallbackStartedDetails {
+                callback_id: d.map_or_else(String::new, |d| d.callback_id.clone()),
+                heartbeat_timeout: d.and_then(|d| d.heartbeat_timeout).map(secs),
+                timeout: d.and_then(|d| d.timeout).map(secs),
+            })
+        }
+        "CallbackSucceeded" => EventDetails::CallbackSucceeded(ResultDetails {
+            result: e
+                .callback_succeeded_details
+                .as_ref()
+                .map_or_else(EventPayload::default, |d| result(&d.result)),
+        }),
+        "CallbackFailed" => EventDetails::CallbackFailed(errors(
+            &e.callback_failed_details.as_ref().and_then(|d| d.error.clone()),
+        )),
+        "CallbackTimedOut" => EventDetails::CallbackTimedOut(errors(
+            &e.callback_timed_out_details
+                .as_ref()
+                .and_then(|d| d.error.clone()),
+        )),
+        "InvocationCompleted" => {
+            let d = e
+                .invocation_completed_details
+                .as_ref()
+                .ok_or_else(|| bad_response("InvocationCompleted event without its details"))?;
+            EventDetails::InvocationCompleted(InvocationCompletedDetails {
+                start_timestamp: from_datetime(&d.start_timestamp)?,
+                end_timestamp: from_datetime(&d.end_timestamp)?,
+                request_id: d.request_id.clone(),
+                error: error(&d.error),
+            })
+        }
+        other => return Err(bad_response(format!("unknown history event type {other:?}"))),
+    };
+    Ok(Event {
+        event_type: event_type.to_owned(),
+        sub_type: e.sub_type.clone(),
+        event_id: u64::try_from(e.event_id).unwrap_or(0),
+        id: e.id.clone(),
+        name: e.name.clone(),
+        parent_id: e.parent_id.clone(),
+        event_timestamp: e
+            .event_timestamp
+            .as_ref()
+            .map(from_datetime)
+            .transpose()?
+            .unwrap_or_default(),
+        details,
+    })
 }
 
 #[cfg(test)]

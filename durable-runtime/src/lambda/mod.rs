@@ -34,7 +34,7 @@ mod convert;
 pub use aws_sdk_lambda as sdk;
 pub use checkpoint::{classify_sdk_error, LambdaCheckpointClient};
 pub use client::{ClientError, DurableClient, ExecutionInfo};
-pub use convert::{operation_from_sdk, operations_from_sdk, update_to_sdk};
+pub use convert::{event_from_sdk, operation_from_sdk, operations_from_sdk, update_to_sdk};
 
 use crate::checkpoint::CheckpointClient;
 use crate::config::ExecutionConfig;
