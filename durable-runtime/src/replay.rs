@@ -72,6 +72,9 @@ pub enum HistoryError {
          a GetDurableExecutionState response ({{\"Operations\": [..]}}), or an array of either's items ({0})"
     )]
     Shape(String),
+    /// A history event that does not parse.
+    #[error("history event {0} does not parse: {1}")]
+    Event(Value, serde_json::Error),
     /// No `EXECUTION` operation (or `ExecutionStarted` event): the input is unknown.
     #[error("the history holds no EXECUTION operation (ExecutionStarted event): its input is unknown")]
     NoExecution,
@@ -112,7 +115,21 @@ impl RecordedHistory {
             return Err(HistoryError::Shape(describe_shape(items)));
         };
         let history = if list.first().is_some_and(|i| i.get("EventType").is_some()) {
-            let events: Vec<Event> = serde_json::from_value(items.clone())?;
+            let mut events: Vec<Event> = Vec::with_capacity(list.len());
+            for item in list {
+                match serde_json::from_value(item.clone()) {
+                    Ok(event) => events.push(event),
+                    // Not about an operation, and AWS's emulator leaves its details out.
+                    Err(_)
+                        if item.get("EventType").and_then(Value::as_str) == Some("InvocationCompleted") => {}
+                    Err(e) => {
+                        return Err(HistoryError::Event(
+                            item.get("EventId").cloned().unwrap_or(Value::Null),
+                            e,
+                        ))
+                    }
+                }
+            }
             Self::from_events(&events)
         } else {
             Self::from_operations(serde_json::from_value(items.clone())?)

@@ -575,6 +575,7 @@ impl EmulatorBackend {
             std::thread::sleep(POLL);
         };
         let mut history = fetch_history(port, &history_path)?;
+        save_history(spec, &history);
         let key = arn
             .chars()
             .map(|c| {
@@ -665,6 +666,19 @@ fn read_jsonl(path: &Path) -> Vec<Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.to_owned())))
         .collect()
+}
+
+/// With `DURABLE_CONFORMANCE_SAVE_HISTORIES=DIR`, writes the history the emulator recorded
+/// (`GetDurableExecutionHistory` events, before any normalization) to `DIR/<id>.json`: fixtures
+/// for replaying the current code against histories AWS's emulator recorded.
+fn save_history(spec: &RunSpec, history: &[Value]) {
+    let Some(dir) = std::env::var_os("DURABLE_CONFORMANCE_SAVE_HISTORIES") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let text = serde_json::to_string_pretty(&json!({ "Events": history })).unwrap_or_default();
+    let _ = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join(format!("{}.json", spec.id)), text));
 }
 
 /// Appends `suite id calls` to `target/emulator/checkpoint-calls.tsv` (the number of
