@@ -181,6 +181,21 @@ pub enum DurableError {
         /// The recorded error.
         error: Box<ErrorObject>,
     },
+    /// An answer from outside the workflow (a callback's result, an invoked function's result)
+    /// does not decode as the type the code asks for. Not fatal: the sender is at fault, and
+    /// the workflow can handle it (compensate, ask again, fail with its own error). Recorded
+    /// with error type `InvalidPayloadError`.
+    #[error("{kind} {}: the answer does not decode as the type the workflow expects: {message}", operation_label(.name, .position))]
+    InvalidPayload {
+        /// `callback` or `invoke`.
+        kind: String,
+        /// The operation's name (for a wait-for-callback, its own name).
+        name: Option<String>,
+        /// The operation's position (`"5-1"`).
+        position: String,
+        /// The decoder's message.
+        message: String,
+    },
     /// A failure raised by workflow code (see [`DurableError::failure`]).
     #[error("{0}")]
     Failed(Box<ErrorObject>),
@@ -215,6 +230,13 @@ pub enum DurableError {
     /// if it polls a durable future after the engine decided to stop.
     #[error("the invocation is suspending")]
     Suspended,
+}
+
+fn operation_label(name: &Option<String>, position: &str) -> String {
+    match name {
+        Some(n) => format!("`{n}` ({position})"),
+        None => format!("at position {position}"),
+    }
 }
 
 fn display_name(name: &Option<String>) -> String {
@@ -272,6 +294,15 @@ impl DurableError {
                 ErrorObject::new("NonDeterministicExecutionError", n.to_string())
             }
             DurableError::Serdes { .. } => ErrorObject::new("SerdesError", self.to_string()),
+            DurableError::InvalidPayload {
+                kind,
+                name,
+                position,
+                message,
+            } => ErrorObject::new("InvalidPayloadError", self.to_string()).with_data(
+                serde_json::json!({ "kind": kind, "name": name, "position": position, "message": message })
+                    .to_string(),
+            ),
             DurableError::Validation(_) => ErrorObject::new("ValidationError", self.to_string()),
             DurableError::PayloadTooLarge { .. } => {
                 ErrorObject::new("PayloadTooLargeError", self.to_string())
@@ -279,6 +310,22 @@ impl DurableError {
             DurableError::Checkpoint(e) => ErrorObject::new("CheckpointError", e.to_string()),
             DurableError::Suspended => ErrorObject::new("SuspendExecution", self.to_string()),
         }
+    }
+
+    /// Rebuilds an [`DurableError::InvalidPayload`] from its recorded error (so a replay
+    /// raises the same variant as the first run); `None` for any other error.
+    pub(crate) fn invalid_payload_from(error: &ErrorObject, name: Option<String>) -> Option<DurableError> {
+        if error.type_name() != "InvalidPayloadError" {
+            return None;
+        }
+        let data: serde_json::Value = serde_json::from_str(error.error_data.as_deref()?).ok()?;
+        let text = |k: &str| data.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+        Some(DurableError::InvalidPayload {
+            kind: text("kind")?,
+            name: name.or_else(|| text("name")),
+            position: text("position")?,
+            message: text("message")?,
+        })
     }
 
     /// The `ErrorType` of the recorded error, if any.

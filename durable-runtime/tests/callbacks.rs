@@ -251,3 +251,50 @@ async fn an_answer_that_arrives_while_suspended_wins_a_race_against_a_timeout() 
         );
     }
 }
+
+/// An answer of the wrong shape is the sender's fault: the workflow gets a typed error it can
+/// catch (and compensate on), naming the callback, instead of a fatal serialization failure.
+fn reserve_then_approve() -> impl Workflow<Input = (), Output = String> {
+    workflow_fn("reserve-then-approve", |ctx: DurableContext, _: ()| async move {
+        let room: String = ctx
+            .step("reserve-room", |_| async {
+                Ok::<_, DurableError>("room-7".to_owned())
+            })
+            .await?;
+        let decision: Result<Decision, DurableError> = ctx
+            .wait_for_callback("final-approval", |_id: String, _| async { Ok::<_, String>(()) })
+            .await;
+        match decision {
+            Ok(d) => Ok(format!("approved={}", d.approved)),
+            Err(e @ DurableError::InvalidPayload { .. }) => {
+                let released: String = ctx
+                    .step("release-room", move |_| async move {
+                        Ok::<_, DurableError>(format!("released {room}"))
+                    })
+                    .await?;
+                Ok(format!("{released} after: {e}"))
+            }
+            Err(e) => Err(e),
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_wrong_shaped_answer_is_an_error_the_workflow_can_handle() {
+    for check in [true, false] {
+        let runner = TestRunner::new(reserve_then_approve()).replay_check(check);
+        runner.answer_callback("final-approval", serde_json::json!("yes"));
+        let r = runner.run(&()).await.unwrap();
+        let out = r.output::<String>().unwrap();
+        assert!(
+            out.starts_with("released room-7 after: callback `final-approval` ("),
+            "{out}"
+        );
+        assert!(
+            out.contains("does not decode as the type the workflow expects"),
+            "{out}"
+        );
+        assert!(out.contains("expected struct Decision"), "{out}");
+        assert!(r.operation("release-room").is_some());
+    }
+}

@@ -391,3 +391,34 @@ async fn callback_timeouts_must_be_positive() {
     assert_eq!(r.status(), ExecutionStatus::Failed);
     assert_eq!(r.error().unwrap().type_name(), "ValidationError");
 }
+
+/// Another function's result of the wrong shape is an error the workflow can handle, naming
+/// the invoke; its own values' serialization failures stay fatal.
+#[tokio::test]
+async fn an_invoke_result_of_the_wrong_shape_is_a_handled_error() {
+    let engine = durable_runtime::local::LocalEngine::in_memory();
+    engine.register_function("pricing", |_| Ok(serde_json::json!({ "price": "twelve" })));
+    let wf = Arc::new(workflow_fn("quote", |ctx: DurableContext, _: ()| async move {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Price {
+            #[allow(dead_code)]
+            price: u32,
+        }
+        let price: Result<Price, DurableError> = ctx.invoke("get-price", "pricing", ()).await;
+        match price {
+            Err(e @ DurableError::InvalidPayload { .. }) => Ok(format!("fallback: {e}")),
+            Err(e) => Err(e),
+            Ok(_) => Ok("priced".to_owned()),
+        }
+    }));
+    let record = engine.run(&wf, None).await.unwrap();
+    let result: String = serde_json::from_str(record.result.as_deref().unwrap()).unwrap();
+    assert!(
+        result.starts_with("fallback: invoke `get-price` (1): the answer does not decode"),
+        "{result}"
+    );
+    assert!(
+        result.contains("invalid type: string \"twelve\", expected u32"),
+        "{result}"
+    );
+}

@@ -199,13 +199,15 @@ impl<T: DeserializeOwned + Send + 'static> Callback<T> {
                     operation_id: &self.op.id,
                     durable_execution_arn: &exec.arn,
                 };
+                // The answer comes from outside: a wrong shape is the sender's fault, an error
+                // the workflow can handle, not a fatal serialization failure.
                 self.serdes
                     .deserialize(details.result.as_deref(), cx)
-                    .map_err(|message| {
-                        exec.set_fatal(DurableError::Serdes {
-                            operation: self.op.label(),
-                            message,
-                        })
+                    .map_err(|message| DurableError::InvalidPayload {
+                        kind: "callback".into(),
+                        name: self.op.name.clone(),
+                        position: self.op.path.to_string(),
+                        message,
                     })
             }
             OperationStatus::TimedOut => Err(DurableError::CallbackTimedOut {

@@ -158,13 +158,15 @@ where
                     durable_execution_arn: &exec.arn,
                 };
                 let serdes: Arc<dyn Serdes<O>> = result_serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
+                // Another function's result: a shape that does not decode is an error the
+                // workflow can handle, not a fatal serialization failure of its own values.
                 return serdes
                     .deserialize(details.result.as_deref(), cx)
-                    .map_err(|message| {
-                        exec.set_fatal(DurableError::Serdes {
-                            operation: op.label(),
-                            message,
-                        })
+                    .map_err(|message| DurableError::InvalidPayload {
+                        kind: "invoke".into(),
+                        name: op.name.clone(),
+                        position: op.path.to_string(),
+                        message,
                     });
             }
             let error = details.error.unwrap_or_else(|| {

@@ -114,6 +114,7 @@ where
             location,
         } = self;
         let label = name.0.clone();
+        let label_inner = label.clone();
         let inner_serdes = serdes.clone();
         let body = move |child: DurableContext| async move {
             let mut create = child.create_callback_at::<T>((), location);
@@ -137,7 +138,21 @@ where
                 return Err(DurableError::CallbackSubmitterFailed { name: None, error });
             }
             submitted?;
-            callback.result().await
+            // Named after the wait-for-callback: its inner callback has no name of its own.
+            callback.result().await.map_err(|e| match e {
+                DurableError::InvalidPayload {
+                    kind,
+                    position,
+                    message,
+                    ..
+                } => DurableError::InvalidPayload {
+                    kind,
+                    name: label_inner.clone(),
+                    position,
+                    message,
+                },
+                other => other,
+            })
         };
         let child = ctx
             .child_with_sub_type_at(name, sub_type::WAIT_FOR_CALLBACK, body, location)
@@ -154,6 +169,9 @@ where
 /// Rebuilds the typed error from the error recorded on the WaitForCallback context, so a
 /// replay raises the same error as the first run.
 fn classify(name: Option<String>, error: ErrorObject) -> DurableError {
+    if let Some(invalid) = DurableError::invalid_payload_from(&error, name.clone()) {
+        return invalid;
+    }
     let error = Box::new(error);
     match error.type_name() {
         "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut { name, error },
