@@ -1,13 +1,22 @@
-//! Callback ids minted by the local engine: opaque, unguessable (128 random bits), and
-//! self-routing — they carry the execution and operation they belong to, so an answer can be
-//! delivered without a global index (the emulator does the same with base64 JSON).
+//! Callback ids minted by the local engine: opaque, unguessable (128 bits from the OS's
+//! cryptographic generator), and self-routing — they carry the execution and operation they
+//! belong to, so an answer can be delivered without a global index (the emulator does the
+//! same with base64 JSON).
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
 const SEP: char = '\u{1f}';
 
-/// Mints the id of callback operation `operation_id` of execution `arn`.
+/// Mints the id of callback operation `operation_id` of execution `arn`. The nonce comes from
+/// the operating system's cryptographic generator: whoever holds an id may answer the
+/// callback, so ids must not be predictable from earlier ones.
 pub(crate) fn mint(arn: &str, operation_id: &str) -> String {
-    encode(format!("{arn}{SEP}{operation_id}{SEP}{:032x}", fastrand::u128(..)).as_bytes())
+    let mut nonce = [0u8; 16];
+    // The OS generator only fails where no secure source exists at all (not on Linux,
+    // macOS or Windows after boot): refuse to mint a guessable id there.
+    getrandom::fill(&mut nonce).expect("the operating system's random generator is unavailable");
+    encode(format!("{arn}{SEP}{operation_id}{SEP}{:032x}", u128::from_be_bytes(nonce)).as_bytes())
 }
 
 /// The execution ARN and operation id inside a callback id, if it is one of ours.
@@ -21,36 +30,13 @@ pub(crate) fn parse(callback_id: &str) -> Option<(String, String)> {
     Some((arn.to_owned(), op.to_owned()))
 }
 
+/// URL-safe base64 without padding (the id travels in URLs and shell commands).
 fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for chunk in text.as_bytes().chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            let v = ALPHABET.iter().position(|a| a == c)? as u32;
-            n |= v << (18 - 6 * i);
-        }
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    URL_SAFE_NO_PAD.decode(text).ok()
 }
 
 #[cfg(test)]
