@@ -9,7 +9,7 @@ pub mod clock;
 pub mod functions;
 pub mod presence;
 mod replay_check;
-mod service;
+pub(crate) mod service;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod store;
