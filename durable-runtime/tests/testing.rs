@@ -237,7 +237,12 @@ async fn the_test_waits_for_a_callback_reads_it_and_answers_it() {
             why: Stalled::WaitingForTest { open_callbacks },
             found: 0,
             ..
-        }) => assert_eq!(open_callbacks, vec![id.clone()]),
+        }) => {
+            assert_eq!(open_callbacks.len(), 1);
+            assert_eq!(open_callbacks[0].name, "verify-email");
+            assert_eq!(open_callbacks[0].callback_id, id);
+            assert_eq!(open_callbacks[0].execution_arn, run.execution_arn());
+        }
         other => panic!("expected NotReached(WaitingForTest), got {other:?}"),
     }
     assert_eq!(run.status().unwrap(), ExecutionStatus::Running);
@@ -517,6 +522,39 @@ async fn callbacks_inside_child_contexts_are_found_by_name() {
 }
 
 #[tokio::test]
+async fn callbacks_of_invoked_workflows_are_held_and_answered_by_the_test_too() {
+    let wf = workflow_fn("hire", |ctx: DurableContext, who: String| async move {
+        let cleared: String = ctx.invoke("screen", "background-check", who).await?;
+        Ok(format!("hired after {cleared}"))
+    });
+    let runner = TestRunner::new(wf);
+    runner.register_workflow(workflow_fn(
+        "background-check",
+        |ctx: DurableContext, who: String| async move {
+            let verdict: String = ctx
+                .wait_for_callback("agency", |_id: String, _| async { Ok::<_, DurableError>(()) })
+                .timeout(Duration::from_secs(HOUR))
+                .await?;
+            Ok(format!("{who}: {verdict}"))
+        },
+    ));
+    let run = runner.start("ida").unwrap();
+    let agency = run
+        .wait_for_operation("agency", OperationState::Started)
+        .await
+        .unwrap();
+    assert_ne!(
+        agency.execution_arn(),
+        run.execution_arn(),
+        "the invoked execution's callback"
+    );
+    run.answer_callback("agency", json!("clear")).await.unwrap();
+    let r = run.result().await.unwrap();
+    assert_eq!(r.output::<String>().unwrap(), "hired after ida: clear");
+    assert_eq!(r.invoke_calls("screen")[0].target, InvokeTarget::Workflow);
+}
+
+#[tokio::test]
 async fn misuse_is_a_typed_error_never_a_hang() {
     let run = TestRunner::new(onboarding()).start("fay").unwrap();
     run.wait_for_operation("verify-email", OperationState::Started)
@@ -656,6 +694,10 @@ async fn a_step_mocked_to_fail_n_times_then_succeed() {
         ]
     );
     assert_eq!(r.body_runs("charge"), 0);
+    assert_eq!(
+        r.step_attempts("charge")[0].to_string(),
+        "charge #1 mocked: failed (Unavailable: 503)"
+    );
     // The retry delays (1 s, then 2 s) passed in virtual time.
     assert_eq!(
         r.operation("charge")

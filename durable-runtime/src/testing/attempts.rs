@@ -42,6 +42,24 @@ pub enum AttemptResult {
     Interrupted,
 }
 
+impl std::fmt::Display for AttemptResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttemptResult::Succeeded => f.write_str("succeeded"),
+            AttemptResult::Failed(e) => write!(f, "failed ({e})"),
+            AttemptResult::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+/// `charge-all/map-item-1/charge #2 mocked: failed (Unavailable: 503)`.
+impl std::fmt::Display for StepAttempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = if self.mocked { "mocked" } else { "ran" };
+        write!(f, "{} #{} {how}: {}", self.path, self.attempt, self.result)
+    }
+}
+
 /// One real run of a step body, as the probe saw it.
 #[derive(Clone, Debug)]
 pub(crate) struct BodyRun {

@@ -9,6 +9,7 @@ use super::invoke::{InvokeCall, InvokeTarget};
 use super::logs::LogCollector;
 use super::mocks::{lock, CallbackScripts, InvokeSetup};
 use super::result::TestResult;
+use super::run::PendingCallback;
 use crate::local::functions::{RegisteredWorkflow, Target};
 use crate::local::service;
 use crate::local::{
@@ -345,8 +346,8 @@ impl Run {
         Ok(earliest)
     }
 
-    /// Callback ids no script answers, of open callbacks, over every execution of the run.
-    pub(crate) fn unscripted_callbacks(&self) -> Vec<String> {
+    /// The open callbacks no script answers, over every execution of the run.
+    pub(crate) fn unscripted_callbacks(&self) -> Vec<PendingCallback> {
         let store = self.engine.store();
         let mut open = Vec::new();
         for arn in store.list().unwrap_or_default() {
@@ -356,13 +357,23 @@ impl Run {
                 }
                 let scripted = lock(&self.scripted);
                 for timer in &r.callbacks {
-                    let op = r.operation(&timer.operation_id);
-                    let id = op
-                        .and_then(|op| op.callback_details.as_ref())
-                        .and_then(|d| d.callback_id.clone());
-                    if let Some(id) = id.filter(|id| !scripted.contains(id)) {
-                        open.push(id);
-                    }
+                    let Some(op) = r.operation(&timer.operation_id) else {
+                        continue;
+                    };
+                    let id = op.callback_details.as_ref().and_then(|d| d.callback_id.clone());
+                    let Some(callback_id) = id.filter(|id| !scripted.contains(id)) else {
+                        continue;
+                    };
+                    let parent_name = op
+                        .parent_id
+                        .as_deref()
+                        .and_then(|p| r.operation(p))
+                        .and_then(|p| p.name.clone());
+                    open.push(PendingCallback {
+                        name: op.name.clone().or(parent_name).unwrap_or_else(|| "-".to_owned()),
+                        callback_id,
+                        execution_arn: r.arn.clone(),
+                    });
                 }
             });
         }

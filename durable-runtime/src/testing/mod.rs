@@ -56,7 +56,7 @@ pub use attempts::{AttemptResult, StepAttempt};
 pub use invoke::{InvokeCall, InvokeTarget};
 pub use logs::LogCollector;
 pub use result::TestResult;
-pub use run::{OperationState, OperationView, Stalled, TestRun, TestRunError};
+pub use run::{OperationState, OperationView, PendingCallback, Stalled, TestRun, TestRunError};
 
 use crate::local::functions::{RegisteredWorkflow, Target};
 use crate::local::{CallbackAnswer, EngineError, EngineOptions, LocalEngine, MemoryStore, VirtualClock};

@@ -36,16 +36,27 @@ impl fmt::Display for OperationState {
     }
 }
 
+/// An open callback the run waits on, that no script answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingCallback {
+    /// The callback's name, or its wait-for-callback's (`-` if neither has one).
+    pub name: String,
+    /// Its id (answer it with [`TestRun::send_callback`]).
+    pub callback_id: String,
+    /// The execution it belongs to (the run's own, or an invoked workflow's).
+    pub execution_arn: String,
+}
+
 /// Why a run cannot get somewhere by itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stalled {
     /// The execution ended, with this status.
     Finished(ExecutionStatus),
-    /// The run waits for the test: these callbacks (ids) are open and no script answers
-    /// them, and nothing else can happen before their deadlines.
+    /// The run waits for the test: nothing can happen before the deadline of these open
+    /// callbacks, which no script answers (or they have no timeout).
     WaitingForTest {
-        /// The open callbacks no script answers.
-        open_callbacks: Vec<String>,
+        /// The open callbacks no script answers, in creation order.
+        open_callbacks: Vec<PendingCallback>,
     },
 }
 
@@ -56,11 +67,14 @@ impl fmt::Display for Stalled {
             Stalled::WaitingForTest { open_callbacks } if open_callbacks.is_empty() => f.write_str(
                 "the run is waiting for the test (advance time, answer a callback, or call result())",
             ),
-            Stalled::WaitingForTest { open_callbacks } => write!(
-                f,
-                "the run is waiting for the test to answer callback(s) {} (or to advance time, or call result())",
-                open_callbacks.join(", ")
-            ),
+            Stalled::WaitingForTest { open_callbacks } => {
+                let names: Vec<String> = open_callbacks.iter().map(|c| format!("`{}`", c.name)).collect();
+                write!(
+                    f,
+                    "the run is waiting for the test to answer callback {} (or to advance time, or call result())",
+                    names.join(", ")
+                )
+            }
         }
     }
 }
