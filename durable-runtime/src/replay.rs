@@ -270,6 +270,15 @@ impl fmt::Display for ReplayReport {
     }
 }
 
+impl<W: Workflow> crate::testing::TestRunner<W> {
+    /// Replays this runner's workflow (the current build) against a recorded `history` and
+    /// reports the first divergence (see [`replay_history`]): in a test, assert
+    /// `report.is_ok()` over the histories of the executions a deploy would find in flight.
+    pub async fn replay_history(&self, history: &RecordedHistory) -> ReplayReport {
+        replay_shared(self.workflow.clone(), history).await
+    }
+}
+
 /// Replays `workflow` (the current build) against `history` and reports the first
 /// divergence. Runs no step body and sends nothing: recorded operations return their
 /// recorded outcomes; the replay stops where the recorded execution stopped.

@@ -120,6 +120,14 @@ async fn the_same_code_replays_its_own_history() {
 }
 
 #[tokio::test]
+async fn a_test_runner_replays_its_workflow_against_a_history() {
+    let history = RecordedHistory::from_json(&recorded_json().await).unwrap();
+    assert!(TestRunner::new(order("v1")).replay_history(&history).await.is_ok());
+    let report = TestRunner::new(order("reordered")).replay_history(&history).await;
+    assert_eq!(report.divergence.unwrap().kind, HistoryDivergenceKind::Mismatch);
+}
+
+#[tokio::test]
 async fn a_reorder_of_two_steps_is_reported_at_the_first_step() {
     let history = RecordedHistory::from_json(&recorded_json().await).unwrap();
     let report = replay_history(order("reordered"), &history).await;
