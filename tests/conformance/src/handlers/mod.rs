@@ -3,6 +3,7 @@
 
 mod callback;
 mod child;
+pub mod examples;
 mod invoke;
 mod map;
 mod parallel;
@@ -31,6 +32,7 @@ pub fn registry() -> Registry {
     plugin::register(&mut r);
     wait_for_callback::register(&mut r);
     wait_for_condition::register(&mut r);
+    examples::register(&mut r);
     r
 }
 
