@@ -122,7 +122,10 @@ async fn the_same_code_replays_its_own_history() {
 #[tokio::test]
 async fn a_test_runner_replays_its_workflow_against_a_history() {
     let history = RecordedHistory::from_json(&recorded_json().await).unwrap();
-    assert!(TestRunner::new(order("v1")).replay_history(&history).await.is_ok());
+    assert!(TestRunner::new(order("v1"))
+        .replay_history(&history)
+        .await
+        .is_ok());
     let report = TestRunner::new(order("reordered")).replay_history(&history).await;
     assert_eq!(report.divergence.unwrap().kind, HistoryDivergenceKind::Mismatch);
 }
