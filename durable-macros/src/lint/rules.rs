@@ -550,6 +550,36 @@ pub(crate) fn is_hash_collection(type_name: &str) -> bool {
     )
 }
 
+/// `Path`/`PathBuf` methods that read the file system.
+pub(crate) const PATH_IO_METHODS: &[&str] = &[
+    "exists",
+    "try_exists",
+    "is_file",
+    "is_dir",
+    "is_symlink",
+    "metadata",
+    "symlink_metadata",
+    "read_dir",
+    "read_link",
+    "canonicalize",
+];
+
+/// `Path`/`PathBuf` methods that give a path back.
+pub(crate) const PATH_BUILDING_METHODS: &[&str] = &[
+    "join",
+    "with_extension",
+    "with_file_name",
+    "to_path_buf",
+    "as_path",
+    "to_owned",
+    "clone",
+];
+
+/// Whether a type's last identifier is the standard library's path type.
+pub(crate) fn is_path_type(ty: &str) -> bool {
+    matches!(ty, "Path" | "PathBuf")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,34 +661,4 @@ mod tests {
             assert_eq!(classify_floating(&segs(ok)).map(|c| c.0), None, "{ok}");
         }
     }
-}
-
-/// `Path`/`PathBuf` methods that read the file system.
-pub(crate) const PATH_IO_METHODS: &[&str] = &[
-    "exists",
-    "try_exists",
-    "is_file",
-    "is_dir",
-    "is_symlink",
-    "metadata",
-    "symlink_metadata",
-    "read_dir",
-    "read_link",
-    "canonicalize",
-];
-
-/// `Path`/`PathBuf` methods that give a path back.
-pub(crate) const PATH_BUILDING_METHODS: &[&str] = &[
-    "join",
-    "with_extension",
-    "with_file_name",
-    "to_path_buf",
-    "as_path",
-    "to_owned",
-    "clone",
-];
-
-/// Whether a type's last identifier is the standard library's path type.
-pub(crate) fn is_path_type(ty: &str) -> bool {
-    matches!(ty, "Path" | "PathBuf")
 }
