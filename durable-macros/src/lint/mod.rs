@@ -322,6 +322,42 @@ impl<'a> Linter<'a> {
 
     /// A call of a fn or associated fn declared in this file (`helper(..)`, `metrics::next()`,
     /// `Meta::default()`).
+    /// The written name of the `#[step]` fn of this file that `call` calls, if it is one.
+    fn step_fn_called(&self, call: &syn::ExprCall) -> Option<String> {
+        let (Some(file), Expr::Path(p)) = (&self.file, &*call.func) else {
+            return None;
+        };
+        let written = path_string(&p.path);
+        if !matches!(
+            self.names.resolve(&written, p.path.leading_colon.is_some()),
+            Resolved::Local
+        ) {
+            return None;
+        }
+        let segs: Vec<String> = written
+            .iter()
+            .skip_while(|s| *s == "crate" || *s == "self" || *s == "super")
+            .cloned()
+            .collect();
+        file.step_fns.contains(&segs).then(|| written.join("::"))
+    }
+
+    /// `charge(card).await` on a `#[step]` fn: calling it only builds the step.
+    fn check_awaited_step_fn(&self, awaited: &syn::ExprAwait) {
+        let Expr::Call(call) = &*awaited.base else {
+            return;
+        };
+        if let Some(name) = self.step_fn_called(call) {
+            self.cx.error_spanned_by(
+                awaited,
+                format!(
+                    "`{name}` is a `#[step]` fn: calling it builds the step, it does not run it; run it as a \
+                     durable step with `ctx.run({name}(..)).await`"
+                ),
+            );
+        }
+    }
+
     fn check_helper_call(&self, call: &syn::ExprCall) {
         let (Some(file), Expr::Path(p)) = (&self.file, &*call.func) else {
             return;
@@ -1085,6 +1121,9 @@ impl VisitMut for Linter<'_> {
             if !self.judged.contains(&addr(call)) {
                 self.judge_iteration(expr, hash::Consumer::Unknown);
             }
+        }
+        if let Expr::Await(awaited) = &*expr {
+            self.check_awaited_step_fn(awaited);
         }
         match expr {
             Expr::Path(p) => self.check_path(&p.path),

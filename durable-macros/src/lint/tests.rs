@@ -423,3 +423,23 @@ accepts!(path_arithmetic_without_io, {
     .await?;
     Ok(())
 });
+
+#[test]
+fn awaiting_a_step_fn_directly_says_to_run_it() {
+    let errs = file_errors(
+        r#"
+        #[step]
+        async fn validate(card: String) -> Result<bool, String> { Ok(!card.is_empty()) }
+
+        #[durable_workflow]
+        async fn wf(ctx: DurableContext, card: String) -> Result<bool, DurableError> {
+            let ok = validate(card.clone()).await?;
+            let again: bool = ctx.run(validate(card)).await?;
+            Ok(ok && again)
+        }
+        "#,
+    );
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].contains("`validate` is a `#[step]` fn"), "{errs:#?}");
+    assert!(errs[0].contains("ctx.run(validate(..)).await"), "{errs:#?}");
+}
