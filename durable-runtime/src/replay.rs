@@ -347,6 +347,16 @@ fn compare(
         Some(n) => format!("{} {n:?} ({})", t.operation_type, t.sub_type),
         None => format!("{} ({})", t.operation_type, t.sub_type),
     };
+    // The first operation the code created that history does not hold.
+    let first_new = trace.operations.iter().find(|t| !known.contains(t.id.as_str()));
+    let new_operation = |t: &durable_core::trace::TracedOperation, recorded: String| HistoryDivergence {
+        kind: HistoryDivergenceKind::NewOperation,
+        position: Some(t.position.to_string()),
+        operation_id: Some(t.id.clone()),
+        recorded,
+        now: format!("creates {}", describe_traced(t)),
+        location: Some(t.location.to_string()),
+    };
     let ended = history.outcome.is_some()
         || history
             .operations
@@ -369,26 +379,15 @@ fn compare(
             now: e.to_string(),
             location: None,
         }),
-        RunEnd::Suspended => {
-            // The first operation the code created that history does not hold: where a live
-            // run would go on.
-            let new = trace.operations.iter().find(|t| !known.contains(t.id.as_str()));
-            match new {
-                Some(t) if ended => Some(HistoryDivergence {
-                    kind: HistoryDivergenceKind::NewOperation,
-                    position: Some(t.position.to_string()),
-                    operation_id: Some(t.id.clone()),
-                    recorded: describe_outcome(history.outcome.as_ref()),
-                    now: format!("creates {}", describe_traced(t)),
-                    location: Some(t.location.to_string()),
-                }),
-                Some(t) => {
-                    *frontier = Some(format!("{} at {}", describe_traced(t), t.position));
-                    None
-                }
-                None => None,
+        // Where a live run would go on: a divergence only if the recorded execution had ended.
+        RunEnd::Suspended => match first_new {
+            Some(t) if ended => Some(new_operation(t, describe_outcome(history.outcome.as_ref()))),
+            Some(t) => {
+                *frontier = Some(format!("{} at {}", describe_traced(t), t.position));
+                None
             }
-        }
+            None => None,
+        },
         RunEnd::Finished(outcome) => {
             let created: HashSet<&str> = trace.operations.iter().map(|t| t.id.as_str()).collect();
             if let Some(missing) = recorded.iter().find(|o| !created.contains(o.id.as_str())) {
@@ -401,15 +400,8 @@ fn compare(
                     location: None,
                 });
             }
-            if let Some(t) = trace.operations.iter().find(|t| !known.contains(t.id.as_str())) {
-                return Some(HistoryDivergence {
-                    kind: HistoryDivergenceKind::NewOperation,
-                    position: Some(t.position.to_string()),
-                    operation_id: Some(t.id.clone()),
-                    recorded: "(no such operation)".into(),
-                    now: format!("creates {}", describe_traced(t)),
-                    location: Some(t.location.to_string()),
-                });
+            if let Some(t) = first_new {
+                return Some(new_operation(t, "(no such operation)".into()));
             }
             let now = match outcome {
                 Ok(json) => format!("succeeds with {json}"),

@@ -322,8 +322,9 @@ impl<'a> Linter<'a> {
 
     /// A call of a fn or associated fn declared in this file (`helper(..)`, `metrics::next()`,
     /// `Meta::default()`).
-    /// The written name of the `#[step]` fn of this file that `call` calls, if it is one.
-    fn step_fn_called(&self, call: &syn::ExprCall) -> Option<String> {
+    /// The file this workflow is in and the path of the fn `call` calls, as the file names it
+    /// (`crate::`/`self::`/`super::` dropped), when the path is the user's own, not a crate's.
+    fn local_call_path(&self, call: &syn::ExprCall) -> Option<(&FileContext, Vec<String>)> {
         let (Some(file), Expr::Path(p)) = (&self.file, &*call.func) else {
             return None;
         };
@@ -334,12 +335,11 @@ impl<'a> Linter<'a> {
         ) {
             return None;
         }
-        let segs: Vec<String> = written
-            .iter()
-            .skip_while(|s| *s == "crate" || *s == "self" || *s == "super")
-            .cloned()
+        let segs = written
+            .into_iter()
+            .skip_while(|s| s == "crate" || s == "self" || s == "super")
             .collect();
-        file.step_fns.contains(&segs).then(|| written.join("::"))
+        Some((file, segs))
     }
 
     /// `charge(card).await` on a `#[step]` fn: calling it only builds the step.
@@ -347,7 +347,11 @@ impl<'a> Linter<'a> {
         let Expr::Call(call) = &*awaited.base else {
             return;
         };
-        if let Some(name) = self.step_fn_called(call) {
+        let Some((file, segs)) = self.local_call_path(call) else {
+            return;
+        };
+        if file.step_fns.contains(&segs) {
+            let name = segs.join("::");
             self.cx.error_spanned_by(
                 awaited,
                 format!(
@@ -359,20 +363,9 @@ impl<'a> Linter<'a> {
     }
 
     fn check_helper_call(&self, call: &syn::ExprCall) {
-        let (Some(file), Expr::Path(p)) = (&self.file, &*call.func) else {
+        let Some((file, segs)) = self.local_call_path(call) else {
             return;
         };
-        let segs = path_string(&p.path);
-        if !matches!(
-            self.names.resolve(&segs, p.path.leading_colon.is_some()),
-            Resolved::Local
-        ) {
-            return;
-        }
-        let segs: Vec<String> = segs
-            .into_iter()
-            .skip_while(|s| s == "crate" || s == "self" || s == "super")
-            .collect();
         if file.step_fns.contains(&segs) {
             return; // `ctx.run(charge(..))` builds a step; its body runs as the step.
         }
@@ -576,14 +569,6 @@ impl<'a> Linter<'a> {
         facts.ctx = self.is_ctx(init);
         facts.ty = match init {
             Expr::Struct(st) => st.path.segments.last().map(|s| s.ident.to_string().into()),
-            Expr::Call(c) => match &*c.func {
-                Expr::Path(p) if p.path.segments.len() >= 2 => {
-                    let segs = path_string(&p.path);
-                    let ty = &segs[segs.len() - 2];
-                    ty.starts_with(char::is_uppercase).then(|| ty.as_str().into())
-                }
-                _ => None,
-            },
             _ => self.type_of(init).map(Into::into),
         };
         facts.hash = match init {

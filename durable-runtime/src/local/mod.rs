@@ -465,10 +465,7 @@ impl LocalEngine {
         let any = !pending.is_empty();
         for invoke in pending {
             let outcome = match self.functions.get(&invoke.function_name) {
-                None => Err(ErrorObject::new(
-                    "ResourceNotFoundException",
-                    format!("Function not found: {}", invoke.function_name),
-                )),
+                None => Err(service::function_not_found(&invoke.function_name)),
                 Some(Target::Plain(f)) => {
                     let input = match invoke.input.as_deref().map(serde_json::from_str).transpose() {
                         Ok(v) => v.unwrap_or(serde_json::Value::Null),
@@ -480,15 +477,7 @@ impl LocalEngine {
                     let child = self
                         .run_child(workflow, invoke.execution_arn.clone(), invoke.input.clone())
                         .await?;
-                    match child.status {
-                        ExecutionStatus::Succeeded => Ok(child.result),
-                        status => Err(child.error.unwrap_or_else(|| {
-                            ErrorObject::new(
-                                "InvokeError",
-                                format!("the invoked execution ended {}", status.as_str()),
-                            )
-                        })),
-                    }
+                    service::invoked_execution_outcome(&child)
                 }
             };
             let now = EpochMillis(self.clock.now_ms());

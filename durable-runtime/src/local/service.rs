@@ -548,6 +548,27 @@ pub(crate) fn child_arn(function_name: &str) -> String {
     )
 }
 
+/// What a chained invoke of a function nobody registered gets, as on Lambda.
+pub(crate) fn function_not_found(function_name: &str) -> ErrorObject {
+    ErrorObject::new(
+        "ResourceNotFoundException",
+        format!("Function not found: {function_name}"),
+    )
+}
+
+/// The outcome a chained invoke gets from the execution it started, once that ended.
+pub(crate) fn invoked_execution_outcome(child: &ExecutionRecord) -> Result<Option<String>, ErrorObject> {
+    match child.status {
+        ExecutionStatus::Succeeded => Ok(child.result.clone()),
+        status => Err(child.error.clone().unwrap_or_else(|| {
+            ErrorObject::new(
+                "InvokeError",
+                format!("the invoked execution ended {}", status.as_str()),
+            )
+        })),
+    }
+}
+
 /// Records the outcome of chained invoke `operation_id`.
 pub(crate) fn complete_invoke(
     record: &mut ExecutionRecord,

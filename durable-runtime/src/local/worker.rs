@@ -15,7 +15,7 @@
 
 use super::service;
 use super::store::ExecutionRecord;
-use super::{EngineError, ExecutionStatus, LocalEngine};
+use super::{EngineError, LocalEngine};
 use durable_core::wire::{EpochMillis, ErrorObject, EventDetails};
 use std::collections::HashSet;
 use std::future::Future;
@@ -279,10 +279,7 @@ impl Worker {
                         .unwrap_or_default();
                     Ok(Some(f(input).map(|v| Some(v.to_string()))))
                 }
-                None => Ok(Some(Err(ErrorObject::new(
-                    "ResourceNotFoundException",
-                    format!("Function not found: {}", invoke.function_name),
-                )))),
+                None => Ok(Some(Err(service::function_not_found(&invoke.function_name)))),
             };
             let take = |r: &mut ExecutionRecord| {
                 let before = r.pending_invokes.len();
@@ -313,15 +310,7 @@ impl Worker {
             if !child.status.is_terminal() {
                 continue;
             }
-            let outcome = match child.status {
-                ExecutionStatus::Succeeded => Ok(child.result.clone()),
-                status => Err(child.error.clone().unwrap_or_else(|| {
-                    ErrorObject::new(
-                        "InvokeError",
-                        format!("the invoked execution ended {}", status.as_str()),
-                    )
-                })),
-            };
+            let outcome = service::invoked_execution_outcome(&child);
             store.update(arn, &mut |r| {
                 r.awaiting_invokes
                     .retain(|a| a.operation_id != invoke.operation_id);
@@ -430,7 +419,7 @@ fn needs_invocation(record: &ExecutionRecord, now: EpochMillis, retry_delay: Dur
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::{EngineOptions, MemoryStore, VirtualClock};
+    use crate::local::{EngineOptions, ExecutionStatus, MemoryStore, VirtualClock};
     use durable_core::{workflow_fn, DurableContext, DurableError};
 
     fn engine() -> Arc<LocalEngine> {

@@ -13,8 +13,7 @@ use super::run::PendingCallback;
 use crate::local::functions::{RegisteredWorkflow, Target};
 use crate::local::service;
 use crate::local::{
-    CallbackAnswer, EngineError, ExecutionRecord, ExecutionStatus, InvocationOutcome, LocalEngine,
-    ScheduledAnswer,
+    CallbackAnswer, EngineError, ExecutionRecord, InvocationOutcome, LocalEngine, ScheduledAnswer,
 };
 use durable_core::config::MockOutcome;
 use durable_core::wire::{EpochMillis, ErrorObject};
@@ -433,10 +432,7 @@ impl Run {
                 None => match self.invokes.target(&invoke.function_name) {
                     None => (
                         InvokeTarget::Missing,
-                        Err(ErrorObject::new(
-                            "ResourceNotFoundException",
-                            format!("Function not found: {}", invoke.function_name),
-                        )),
+                        Err(service::function_not_found(&invoke.function_name)),
                     ),
                     Some(Target::Plain(f)) => (
                         InvokeTarget::Function,
@@ -446,15 +442,7 @@ impl Run {
                         let child = self
                             .drive_child(workflow, invoke.execution_arn.clone(), invoke.input.clone())
                             .await?;
-                        let outcome = match child.status {
-                            ExecutionStatus::Succeeded => Ok(child.result.clone()),
-                            status => Err(child.error.clone().unwrap_or_else(|| {
-                                ErrorObject::new(
-                                    "InvokeError",
-                                    format!("the invoked execution ended {}", status.as_str()),
-                                )
-                            })),
-                        };
+                        let outcome = service::invoked_execution_outcome(&child);
                         execution = Some(Box::new(child));
                         (InvokeTarget::Workflow, outcome)
                     }
