@@ -14,11 +14,25 @@ pub enum MockOutcome {
     Fail(ErrorObject),
 }
 
-/// Lets a test runner replace step bodies by name.
+/// The step an interceptor is asked about.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct StepRef<'a> {
+    /// The step's name, if it has one.
+    pub name: Option<&'a str>,
+    /// The names of its enclosing contexts and its own, from the root, joined by `/`
+    /// (`"charge-all/map-item-1/charge"`; an unnamed context or step is `-`), as the
+    /// operation's `ParentId` chain in history spells it.
+    pub path: &'a str,
+    /// The operation id.
+    pub id: &'a str,
+}
+
+/// Lets a test runner replace step bodies by name or path.
 pub trait StepInterceptor: Send + Sync {
-    /// The outcome to use for attempt `attempt` (1-based) of the step named `name`, or `None`
-    /// to run the real body.
-    fn intercept(&self, name: Option<&str>, attempt: u32) -> Option<MockOutcome>;
+    /// The outcome to use for attempt `attempt` (1-based) of `step`, or `None` to run the
+    /// real body.
+    fn intercept(&self, step: &StepRef<'_>, attempt: u32) -> Option<MockOutcome>;
 }
 
 /// Settings for one execution.

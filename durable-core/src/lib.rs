@@ -47,7 +47,7 @@ pub mod workflow;
 
 pub use checkpoint::{BoxFuture, CheckpointClient};
 pub use clock::{SystemWallClock, WallClock};
-pub use config::{ExecutionConfig, MockOutcome, StepInterceptor};
+pub use config::{ExecutionConfig, MockOutcome, StepInterceptor, StepRef};
 pub use context::{
     BatchConfig, BatchItem, BatchResult, Branch, Callback, ChildContext, CompletionConfig, CompletionReason,
     CreateCallback, DurableContext, DurableFuture, Invoke, ItemStatus, Map, Name, Nesting, Parallel,

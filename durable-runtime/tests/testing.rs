@@ -500,6 +500,38 @@ async fn callbacks_inside_map_items_are_found_and_answered_by_id() {
 }
 
 #[tokio::test]
+async fn callbacks_inside_map_items_are_waited_for_and_answered_by_path() {
+    let run = TestRunner::new(batch_approval()).start(&["a", "b", "c"]).unwrap();
+    let second = run
+        .wait_for_operation("review-all/map-item-1/approve", OperationState::Started)
+        .await
+        .unwrap();
+    assert_eq!(second.operation().name.as_deref(), Some("approve"));
+    for (path, verdict) in [
+        ("review-all/map-item-2/approve", "maybe"),
+        ("review-all/map-item-0/approve", "yes"),
+        ("review-all/map-item-1/approve", "no"),
+    ] {
+        run.answer_callback(path, json!(verdict)).await.unwrap();
+    }
+    let r = run.result().await.unwrap();
+    assert_eq!(
+        r.output::<Vec<String>>().unwrap(),
+        ["a: yes", "b: no", "c: maybe"]
+    );
+}
+
+#[tokio::test]
+async fn scripted_answers_address_one_map_item_by_path() {
+    let runner = TestRunner::new(batch_approval());
+    runner
+        .answer_callback("approve", json!("ok"))
+        .answer_callback("review-all/map-item-1/approve", json!("vetoed"));
+    let r = runner.run(&vec!["a", "b"]).await.unwrap();
+    assert_eq!(r.output::<Vec<String>>().unwrap(), ["a: ok", "b: vetoed"]);
+}
+
+#[tokio::test]
 async fn callbacks_inside_child_contexts_are_found_by_name() {
     let wf = workflow_fn("contract", |ctx: DurableContext, _: ()| async move {
         ctx.run_in_child_context("legal", |c: DurableContext| async move {
@@ -816,6 +848,53 @@ async fn step_mocks_match_by_name_in_child_contexts_and_map_items() {
     assert_eq!(one.len(), 1);
     assert!(one[0].mocked);
     assert_eq!(r.operations_named("charge").len(), 4);
+}
+
+#[tokio::test]
+async fn a_step_mock_by_path_addresses_one_map_item_or_child_context() {
+    let runner = TestRunner::new(fan_out());
+    runner
+        .mock_step("charge", json!("by name"))
+        // Wins over the mock by name, for that item only.
+        .mock_step_failing(
+            "charge-all/map-item-1/charge",
+            2,
+            ErrorObject::new("CardDeclined", "try later"),
+            json!("by path"),
+        )
+        .mock_step("audit/charge", json!("audited"));
+    let r = runner.run(&vec![1, 2, 3]).await.unwrap();
+    let (items, audit) = r.output::<(Vec<String>, String)>().unwrap();
+    assert_eq!(items, ["by name", "by path", "by name"]);
+    assert_eq!(audit, "audited");
+    let second: Vec<_> = r
+        .step_attempts("charge-all/map-item-1/charge")
+        .into_iter()
+        .map(|a| (a.attempt, a.mocked, a.result))
+        .collect();
+    let declined = AttemptResult::Failed(ErrorObject::new("CardDeclined", "try later"));
+    assert_eq!(
+        second,
+        [
+            (1, true, declined.clone()),
+            (2, true, declined),
+            (3, true, AttemptResult::Succeeded)
+        ]
+    );
+    assert_eq!(r.step_attempts("charge-all/map-item-0/charge").len(), 1);
+    assert_eq!(r.body_runs("charge"), 0);
+}
+
+#[tokio::test]
+async fn a_path_mock_leaves_the_other_items_real() {
+    let runner = TestRunner::new(fan_out());
+    runner.mock_step("charge-all/map-item-0/charge", json!("mocked"));
+    let r = runner.run(&vec![4, 5]).await.unwrap();
+    let (items, audit) = r.output::<(Vec<String>, String)>().unwrap();
+    assert_eq!(items, ["mocked", "real-5"]);
+    assert_eq!(audit, "real-audit");
+    assert_eq!(r.body_runs("charge"), 2);
+    assert_eq!(r.body_runs("charge-all/map-item-0/charge"), 0);
 }
 
 #[tokio::test]

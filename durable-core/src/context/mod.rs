@@ -108,6 +108,9 @@ pub(crate) struct ContextInner {
     /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
     pub parent_id: Option<String>,
     pub name: Option<String>,
+    /// The names of the contexts from the root to this one, joined by `/` (empty at the
+    /// root), as history's `ParentId` chain spells them: what step mocks are addressed by.
+    pub scope: Arc<str>,
     pub counter: AtomicU64,
     pub mode: ContextMode,
 }
@@ -128,6 +131,16 @@ impl std::fmt::Debug for DurableContext {
     }
 }
 
+/// `scope` extended by one operation name (`-` when unnamed).
+fn scoped(scope: &str, name: Option<&str>) -> String {
+    let name = name.unwrap_or("-");
+    if scope.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{scope}/{name}")
+    }
+}
+
 impl DurableContext {
     pub(crate) fn root(exec: Arc<Execution>) -> Self {
         DurableContext {
@@ -136,6 +149,7 @@ impl DurableContext {
                 path: None,
                 parent_id: None,
                 name: None,
+                scope: Arc::from(""),
                 counter: AtomicU64::new(0),
                 mode: ContextMode::Normal,
             }),
@@ -151,6 +165,7 @@ impl DurableContext {
                 path: Some(op.path.clone()),
                 parent_id: Some(op.id.clone()),
                 name: op.name.clone(),
+                scope: Arc::from(scoped(&self.inner.scope, op.name.as_deref())),
                 counter: AtomicU64::new(0),
                 mode,
             }),
@@ -167,10 +182,19 @@ impl DurableContext {
                 path: Some(op.path.clone()),
                 parent_id: self.inner.parent_id.clone(),
                 name: op.name.clone(),
+                // Its operations report the batch context as their parent: the item is not
+                // part of their path.
+                scope: self.inner.scope.clone(),
                 counter: AtomicU64::new(0),
                 mode: self.inner.mode,
             }),
         }
+    }
+
+    /// The path of an operation named `name` created in this context (see
+    /// [`crate::config::StepRef::path`]).
+    pub(crate) fn path_of(&self, name: Option<&str>) -> String {
+        scoped(&self.inner.scope, name)
     }
 
     fn entered(&self, op: &OpIdentity) {

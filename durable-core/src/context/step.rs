@@ -7,7 +7,7 @@
 
 use super::{ContextMode, DurableContext, Name};
 use crate::checkpoint::BoxFuture;
-use crate::config::MockOutcome;
+use crate::config::{MockOutcome, StepRef};
 use crate::error::{error_object_of, DurableError};
 use crate::execution::{Execution, OpIdentity};
 use crate::limits::MAX_OPERATION_PAYLOAD_BYTES;
@@ -234,7 +234,7 @@ where
             ))));
         };
         exec.before_body(&op.id).await?;
-        let outcome = execute(&exec, &op, attempt, body).await;
+        let outcome = execute(&ctx, &op, attempt, body).await;
         match outcome {
             Ok(value) => return succeed(&exec, &op, &*serdes, value).await,
             Err((error, source)) => {
@@ -250,7 +250,7 @@ type LiveError = (ErrorObject, Option<Box<dyn std::any::Any + Send + Sync>>);
 
 /// Runs the body (or its mock) and converts its error to the wire form.
 async fn execute<T, E, F, Fut>(
-    exec: &Arc<Execution>,
+    ctx: &DurableContext,
     op: &OpIdentity,
     attempt: u32,
     body: F,
@@ -261,13 +261,18 @@ where
     T: DeserializeOwned,
     E: Display + Send + Sync + 'static,
 {
+    let exec = ctx.exec();
     let _running = exec.running();
-    if let Some(mock) = exec
-        .config
-        .step_interceptor
-        .as_ref()
-        .and_then(|i| i.intercept(op.name.as_deref(), attempt))
-    {
+    let mock = exec.config.step_interceptor.as_ref().and_then(|i| {
+        let path = ctx.path_of(op.name.as_deref());
+        let step = StepRef {
+            name: op.name.as_deref(),
+            path: &path,
+            id: &op.id,
+        };
+        i.intercept(&step, attempt)
+    });
+    if let Some(mock) = mock {
         return match mock {
             MockOutcome::Succeed(v) => serde_json::from_value(v).map_err(|e| {
                 (

@@ -1,9 +1,10 @@
 //! What a test scripts before a run: step mocks (by step name), callback answers (by
 //! callback name) and chained-invoke targets and mocks (by operation or function name).
 
+use super::attempts::path_of;
 use crate::local::functions::Target;
 use crate::local::{CallbackAnswer, ExecutionRecord, ScheduledAnswer};
-use durable_core::config::{MockOutcome, StepInterceptor};
+use durable_core::config::{MockOutcome, StepInterceptor, StepRef};
 use durable_core::wire::{EpochMillis, OperationStatus, OperationType};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -13,17 +14,21 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Step mocks by step name, wherever the step occurs (root, child contexts, map and parallel
-/// items, invoked workflows).
+/// Step mocks, each addressed by a step name (wherever the step occurs: root, child
+/// contexts, map and parallel items, invoked workflows) or by a path (`a/b/name`: only the
+/// step at that place). A path mock wins over a name mock.
 #[derive(Default)]
 pub(crate) struct StepMocks {
-    pub(crate) by_name: Mutex<HashMap<String, Vec<MockOutcome>>>,
+    pub(crate) by_selector: Mutex<HashMap<String, Vec<MockOutcome>>>,
 }
 
 impl StepInterceptor for StepMocks {
-    fn intercept(&self, name: Option<&str>, attempt: u32) -> Option<MockOutcome> {
-        let map = lock(&self.by_name);
-        let outcomes = map.get(name?)?;
+    fn intercept(&self, step: &StepRef<'_>, attempt: u32) -> Option<MockOutcome> {
+        let map = lock(&self.by_selector);
+        let outcomes = map
+            .get(step.path)
+            .filter(|_| step.path.contains('/'))
+            .or_else(|| map.get(step.name?))?;
         // One outcome per attempt; the last one repeats.
         let i = (attempt as usize)
             .saturating_sub(1)
@@ -32,7 +37,7 @@ impl StepInterceptor for StepMocks {
     }
 }
 
-/// Scripted callback answers by operation name: the callback's own name, or the name of the
+/// Scripted callback answers by operation name or path: the callback's own, or those of the
 /// wait-for-callback that created it.
 #[derive(Default)]
 pub(crate) struct CallbackScripts {
@@ -53,19 +58,25 @@ impl CallbackScripts {
         if answers.is_empty() {
             return out;
         }
+        let by_path_used = answers.keys().any(|k| k.contains('/'));
         for op in &record.operations {
             if op.operation_type != OperationType::Callback || op.status != OperationStatus::Started {
                 continue;
             }
-            let parent_name = op
-                .parent_id
-                .as_ref()
-                .and_then(|p| record.operation(p))
-                .and_then(|p| p.name.as_deref());
-            let answer = op
-                .name
-                .as_deref()
-                .and_then(|n| answers.get(n))
+            let parent = op.parent_id.as_ref().and_then(|p| record.operation(p));
+            let parent_name = parent.and_then(|p| p.name.as_deref());
+            // A path (`a/b/name`) addresses the callback, or the wait-for-callback that
+            // created it, at one place only, and wins over a name.
+            let by_path = || {
+                if !by_path_used {
+                    return None;
+                }
+                answers
+                    .get(&path_of(record, op))
+                    .or_else(|| parent.and_then(|p| answers.get(&path_of(record, p))))
+            };
+            let answer = by_path()
+                .or_else(|| op.name.as_deref().and_then(|n| answers.get(n)))
                 .or_else(|| parent_name.and_then(|n| answers.get(n)));
             let (Some((delay, answer)), Some(id)) = (
                 answer,

@@ -125,9 +125,12 @@ impl<W: Workflow> TestRunner<W> {
 
     /// Makes the step named `name` return `value` instead of running its body.
     ///
-    /// Step mocks match the step's name wherever the step is: at the root, in child
-    /// contexts, in map and parallel items (every item's step of that name), and in invoked
-    /// workflows. Attempts count per step: in a map, each item's step has its own attempts.
+    /// `name` is a step name or a path. A name matches the step wherever it is: at the root,
+    /// in child contexts, in map and parallel items (every item's step of that name), and in
+    /// invoked workflows. A path — the names of the enclosing contexts and the step's own,
+    /// joined by `/`, as [`TestResult::path_of`] spells them (`"charge-all/map-item-1/charge"`)
+    /// — matches only the step at that place, and wins over a mock by name. Attempts count
+    /// per step: in a map, each item's step has its own attempts.
     pub fn mock_step(&self, name: &str, value: serde_json::Value) -> &Self {
         self.mock_step_outcomes(name, vec![MockOutcome::Succeed(value)])
     }
@@ -156,13 +159,14 @@ impl<W: Workflow> TestRunner<W> {
 
     /// One outcome per attempt of the step named `name`; the last one repeats.
     pub fn mock_step_outcomes(&self, name: &str, outcomes: Vec<MockOutcome>) -> &Self {
-        lock(&self.mocks.by_name).insert(name.to_owned(), outcomes);
+        lock(&self.mocks.by_selector).insert(name.to_owned(), outcomes);
         self
     }
 
     /// Answers the callback named `name` (or created by the wait-for-callback named `name`)
     /// with success `value` (sent as JSON), as soon as it exists. This applies to callbacks
-    /// of invoked workflows too.
+    /// of invoked workflows too. `name` may be a path, as for [`TestRunner::mock_step`]: only
+    /// the callback at that place is answered.
     pub fn answer_callback(&self, name: &str, value: serde_json::Value) -> &Self {
         self.answer_callback_after(
             name,

@@ -2,6 +2,7 @@
 //! on by itself while the test waits for operations, reads them, answers callbacks and lets
 //! virtual time pass, and ends with [`TestRun::result`].
 
+use super::attempts::selects;
 use super::driver::{Phase, Run};
 use super::result::TestResult;
 use crate::local::{CallbackAnswer, EngineError, ExecutionRecord, ExecutionStatus, StoreError};
@@ -305,7 +306,9 @@ impl TestRun {
     }
 
     /// Waits until an operation named `name` (anywhere: in child contexts, map and parallel
-    /// items, invoked workflows) reaches `state`, and returns it as it was then.
+    /// items, invoked workflows) reaches `state`, and returns it as it was then. `name` may
+    /// be a path (`"review-all/map-item-1/approve"`, see [`TestResult::path_of`]) to address
+    /// one operation among several of the same name.
     ///
     /// Never waits forever: if the execution ends, or the run waits for the test (see
     /// [`TestRun`]), before the operation gets there, it fails with
@@ -369,9 +372,9 @@ impl TestRun {
         }
     }
 
-    /// Answers the open callback named `name` (its own name, or its wait-for-callback's) with
-    /// success `value` (sent as JSON), then lets the run go on until it waits for the test
-    /// again or finishes.
+    /// Answers the open callback named `name` (its own name, or its wait-for-callback's; or a
+    /// path, to pick one of several of the same name) with success `value` (sent as JSON),
+    /// then lets the run go on until it waits for the test again or finishes.
     pub async fn answer_callback(&self, name: &str, value: serde_json::Value) -> Result<(), TestRunError> {
         let id = self.open_callback(name)?;
         self.send_callback(&id, CallbackAnswer::Succeed(Some(value.to_string())))
@@ -437,7 +440,7 @@ impl TestRun {
         let mut found = Vec::new();
         for arn in self.arns()? {
             store.read(&arn, &mut |r| {
-                for op in r.operations.iter().filter(|o| o.name.as_deref() == Some(name)) {
+                for op in r.operations.iter().filter(|o| selects(r, o, name)) {
                     let view = match state {
                         Some(state) => OperationView::of(r, op, state),
                         None => OperationView::of(r, op, OperationState::Started).or_else(|| {
@@ -475,12 +478,9 @@ impl TestRun {
                     .iter()
                     .filter(|o| o.operation_type == OperationType::Callback)
                 {
-                    let parent_name = op
-                        .parent_id
-                        .as_deref()
-                        .and_then(|p| r.operation(p))
-                        .and_then(|p| p.name.as_deref());
-                    if op.name.as_deref() != Some(name) && parent_name != Some(name) {
+                    // The callback itself, or the wait-for-callback that created it.
+                    let parent = op.parent_id.as_deref().and_then(|p| r.operation(p));
+                    if !selects(r, op, name) && !parent.is_some_and(|p| selects(r, p, name)) {
                         continue;
                     }
                     let id = op.callback_details.as_ref().and_then(|d| d.callback_id.clone());
