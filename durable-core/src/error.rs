@@ -125,59 +125,73 @@ impl CheckpointError {
 pub enum DurableError {
     /// A step failed for good (not retryable, or retries exhausted). The recorded error is the
     /// one the step body returned, replayed unchanged from history.
-    #[error("step {} failed: {error}", display_name(.name))]
+    #[error("step {} failed: {error}", operation_label(.name, .position))]
     StepFailed {
         /// The step's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The recorded error (boxed to keep `Result<T, DurableError>` small).
         error: Box<ErrorObject>,
     },
     /// A child context failed; carries the error recorded for it.
-    #[error("child context {} failed: {error}", display_name(.name))]
+    #[error("child context {} failed: {error}", operation_label(.name, .position))]
     ChildContextFailed {
         /// The context's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The recorded error.
         error: Box<ErrorObject>,
     },
     /// A callback was answered with a failure (or cancelled/stopped); carries the external
     /// system's error.
-    #[error("callback {} failed: {error}", display_name(.name))]
+    #[error("callback {} failed: {error}", operation_label(.name, .position))]
     CallbackFailed {
         /// The callback's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The recorded error.
         error: Box<ErrorObject>,
     },
     /// A callback timed out (`Callback.Timeout`) or missed its heartbeat (`Callback.Heartbeat`).
-    #[error("callback {} timed out: {error}", display_name(.name))]
+    #[error("callback {} timed out: {error}", operation_label(.name, .position))]
     CallbackTimedOut {
         /// The callback's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The recorded error.
         error: Box<ErrorObject>,
     },
     /// The submitter of a wait-for-callback failed for good, before any answer arrived.
-    #[error("callback submitter {} failed: {error}", display_name(.name))]
+    #[error("callback submitter {} failed: {error}", operation_label(.name, .position))]
     CallbackSubmitterFailed {
         /// The wait-for-callback's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The submitter step's recorded error.
         error: Box<ErrorObject>,
     },
     /// A chained invoke failed, timed out or was stopped; carries the target's error.
-    #[error("invoke {} failed: {error}", display_name(.name))]
+    #[error("invoke {} failed: {error}", operation_label(.name, .position))]
     InvokeFailed {
         /// The invoke's name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The target's error.
         error: Box<ErrorObject>,
     },
     /// A wait-for-condition's check failed or its strategy gave up.
-    #[error("wait-for-condition {} failed: {error}", display_name(.name))]
+    #[error("wait-for-condition {} failed: {error}", operation_label(.name, .position))]
     WaitForConditionFailed {
         /// Its name.
         name: Option<String>,
+        /// Its position (`"5-1"`), or its id when the position is not known.
+        position: String,
         /// The recorded error.
         error: Box<ErrorObject>,
     },
@@ -239,13 +253,6 @@ fn operation_label(name: &Option<String>, position: &str) -> String {
     }
 }
 
-fn display_name(name: &Option<String>) -> String {
-    match name {
-        Some(n) => format!("`{n}`"),
-        None => "(unnamed)".to_owned(),
-    }
-}
-
 impl DurableError {
     /// A workflow-level failure with an error type and a message.
     pub fn failure(error_type: impl Into<String>, message: impl Into<String>) -> Self {
@@ -269,8 +276,35 @@ impl DurableError {
         )
     }
 
-    /// The recorded error of an operation failure.
+    /// The error as the execution records it when workflow code lets it propagate (its
+    /// `ExecutionFailed` error), and as [`DurableError::error_type`] reports it.
+    ///
+    /// Most variants give the operation's recorded error (a child context's and an invoke's
+    /// typed `ChildContextError` / `InvokeError`). A callback answered with a failure is a
+    /// `CallbackError`, and a timed-out one a `CallbackTimeoutError`, as the reference SDKs
+    /// record them: the message names the callback and keeps the sender's error
+    /// (`callback `approve` (2) failed: RejectedError: not approved`), the error data and
+    /// stack trace are the sender's. The sender's own error stays in the variant's `error`.
     pub fn error_object(&self) -> ErrorObject {
+        match self {
+            DurableError::CallbackFailed { error, .. } => ErrorObject {
+                error_type: Some("CallbackError".into()),
+                error_message: Some(self.to_string()),
+                ..(**error).clone()
+            },
+            DurableError::CallbackTimedOut { error, .. } => ErrorObject {
+                error_type: Some("CallbackTimeoutError".into()),
+                error_message: Some(self.to_string()),
+                ..(**error).clone()
+            },
+            _ => self.recorded_error(),
+        }
+    }
+
+    /// The error a context records when its body fails with this error: the operation's
+    /// recorded error, unchanged for callbacks (a wait-for-callback rebuilds the sender's
+    /// error from it on replay).
+    pub(crate) fn recorded_error(&self) -> ErrorObject {
         match self {
             DurableError::StepFailed { error, .. } => (**error).clone(),
             DurableError::ChildContextFailed { error, .. } => ErrorObject {

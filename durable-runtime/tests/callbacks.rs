@@ -49,6 +49,82 @@ async fn answered_callbacks_resume_the_execution() {
     );
 }
 
+/// Lets every callback error propagate: the execution fails with it.
+fn strict_approval() -> impl Workflow<Input = (), Output = bool> {
+    workflow_fn("strict-approval", |ctx: DurableContext, _: ()| async move {
+        let cb = ctx
+            .create_callback::<Decision>("manager")
+            .timeout(Duration::from_secs(3600))
+            .await?;
+        let by_hand: Decision = ctx
+            .wait_for_callback("countersign", |_id: String, _| async { Ok::<_, DurableError>(()) })
+            .timeout(Duration::from_secs(3600))
+            .await?;
+        Ok(cb.result().await?.approved && by_hand.approved)
+    })
+}
+
+#[tokio::test]
+async fn a_failed_callback_that_propagates_fails_the_execution_as_a_callback_error() {
+    // As the reference SDKs record it: `CallbackError`, the sender's error kept inside.
+    let runner = TestRunner::new(strict_approval());
+    runner
+        .answer_callback("manager", serde_json::json!({"approved": true}))
+        .fail_callback(
+            "countersign",
+            ErrorObject::new("RejectedError", "not approved").with_data(r#"{"by":"legal"}"#),
+        );
+    let r = runner.run(&()).await.unwrap();
+    assert_eq!(r.status(), ExecutionStatus::Failed);
+    let error = r.error().unwrap();
+    assert_eq!(error.type_name(), "CallbackError");
+    assert_eq!(
+        error.message(),
+        "callback `countersign` (2) failed: RejectedError: not approved"
+    );
+    assert_eq!(error.error_data.as_deref(), Some(r#"{"by":"legal"}"#));
+
+    // A timeout: `CallbackTimeoutError`, naming the callback and its position.
+    let r = TestRunner::new(strict_approval()).run(&()).await.unwrap();
+    let error = r.error().unwrap();
+    assert_eq!(error.type_name(), "CallbackTimeoutError");
+    assert!(
+        error.message().starts_with("callback `countersign` (2) timed out: Callback.Timeout"),
+        "{}",
+        error.message()
+    );
+}
+
+#[tokio::test]
+async fn a_caught_callback_failure_carries_the_senders_error_on_the_first_run_and_on_replay() {
+    // The countersign context's record keeps the sender's error, so a replay rebuilds the
+    // same variant with the same inner error as the first run (the replay check runs it).
+    let wf = workflow_fn("catching", |ctx: DurableContext, _: ()| async move {
+        let outcome = ctx
+            .wait_for_callback::<Decision, _, _, _>("countersign", |_id: String, _| async {
+                Ok::<_, DurableError>(())
+            })
+            .await;
+        ctx.wait("cool-off", Duration::from_secs(5)).await?;
+        match outcome {
+            Err(e @ DurableError::CallbackFailed { .. }) => {
+                let DurableError::CallbackFailed { error, position, .. } = &e else {
+                    unreachable!()
+                };
+                Ok(format!("{} | {} | {position} | {e}", error.type_name(), e.error_type().unwrap_or_default()))
+            }
+            other => Ok(format!("unexpected: {other:?}")),
+        }
+    });
+    let runner = TestRunner::new(wf);
+    runner.fail_callback("countersign", ErrorObject::new("RejectedError", "no"));
+    let r = runner.run(&()).await.unwrap();
+    assert_eq!(
+        r.output::<String>().unwrap(),
+        "RejectedError | CallbackError | 1 | callback `countersign` (1) failed: RejectedError: no"
+    );
+}
+
 #[tokio::test]
 async fn failures_and_timeouts_are_distinct_errors() {
     let runner = TestRunner::new(approval());
@@ -140,7 +216,13 @@ async fn heartbeats_keep_a_callback_alive() {
     .await
     .unwrap();
     assert_eq!(r.status(), ExecutionStatus::Failed);
-    assert_eq!(r.error().unwrap().type_name(), "Callback.Heartbeat");
+    let error = r.error().unwrap();
+    assert_eq!(error.type_name(), "CallbackTimeoutError");
+    assert!(
+        error.message().starts_with("callback `job` (1) timed out: Callback.Heartbeat"),
+        "{}",
+        error.message()
+    );
 
     // Answers to closed or unknown callbacks are typed errors.
     assert!(matches!(

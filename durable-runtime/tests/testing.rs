@@ -275,7 +275,7 @@ async fn time_passes_past_a_callback_timeout_only_when_the_test_says() {
     assert_eq!(run.status().unwrap(), ExecutionStatus::Failed);
 
     let r = run.result().await.unwrap();
-    assert_eq!(r.error().unwrap().type_name(), "Callback.Timeout");
+    assert_eq!(r.error().unwrap().type_name(), "CallbackTimeoutError");
     let at = |t: &str| {
         r.history()
             .iter()
@@ -329,7 +329,7 @@ async fn scripted_answers_keep_working_and_do_not_hold_the_run() {
     let run = runner.start("eve").unwrap();
     run.settle().await;
     let r = run.result().await.unwrap();
-    assert_eq!(r.error().unwrap().type_name(), "Callback.Timeout");
+    assert_eq!(r.error().unwrap().type_name(), "CallbackTimeoutError");
 }
 
 /// Opens a callback (1 h timeout), waits 10 minutes, then 2 hours, then reads the callback.

@@ -85,5 +85,5 @@ async fn a_silent_warehouse_times_out_after_48_hours() {
         .await
         .unwrap();
     assert_eq!(execution.status(), ExecutionStatus::Failed);
-    assert_eq!(execution.error().unwrap().type_name(), "Callback.Timeout");
+    assert_eq!(execution.error().unwrap().type_name(), "CallbackTimeoutError");
 }

@@ -212,10 +212,12 @@ impl<T: DeserializeOwned + Send + 'static> Callback<T> {
             }
             OperationStatus::TimedOut => Err(DurableError::CallbackTimedOut {
                 name,
+                position: self.op.path.to_string(),
                 error: error("Callback.Timeout"),
             }),
             _ => Err(DurableError::CallbackFailed {
                 name,
+                position: self.op.path.to_string(),
                 error: error("CallbackError"),
             }),
         }

@@ -173,6 +173,7 @@ where
                 });
             return Err(DurableError::ChildContextFailed {
                 name: op.name.clone(),
+                position: op.path.to_string(),
                 error: Box::new(error),
             });
         }
@@ -219,12 +220,13 @@ where
         }
         Err(error) if error.is_fatal() => Err(error),
         Err(error) => {
-            let object = error.error_object();
+            let object = error.recorded_error();
             let mut update = op.update(OperationAction::Fail);
             update.error = Some(object.clone());
             exec.checkpoint(update).await?;
             Err(DurableError::ChildContextFailed {
                 name: op.name.clone(),
+                position: op.path.to_string(),
                 error: Box::new(object),
             })
         }

@@ -177,6 +177,7 @@ where
             });
             Err(DurableError::InvokeFailed {
                 name: op.name.clone(),
+                position: op.path.to_string(),
                 error: Box::new(error),
             })
         })

@@ -220,6 +220,7 @@ where
                     .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
                 return Err(DurableError::StepFailed {
                     name: op.name.clone(),
+                    position: op.path.to_string(),
                     error: Box::new(error),
                 });
             }
@@ -336,6 +337,7 @@ async fn succeed<T>(
         exec.checkpoint(fail).await?;
         return Err(DurableError::StepFailed {
             name: op.name.clone(),
+            position: op.path.to_string(),
             error: Box::new(err.error_object()),
         });
     }
@@ -384,6 +386,7 @@ async fn finish_failure(
         exec.checkpoint(update).await?;
         Err(DurableError::StepFailed {
             name: op.name.clone(),
+            position: op.path.to_string(),
             error: Box::new(error),
         })
     }

@@ -134,8 +134,12 @@ where
                 step = step.retry_arc(r);
             }
             let submitted: Result<(), DurableError> = step.await;
-            if let Err(DurableError::StepFailed { error, .. }) = submitted {
-                return Err(DurableError::CallbackSubmitterFailed { name: None, error });
+            if let Err(DurableError::StepFailed { error, position, .. }) = submitted {
+                return Err(DurableError::CallbackSubmitterFailed {
+                    name: None,
+                    position,
+                    error,
+                });
             }
             submitted?;
             // Named after the wait-for-callback: its inner callback has no name of its own.
@@ -159,7 +163,9 @@ where
             .serdes_arc(serdes);
         Box::pin(async move {
             match child.await {
-                Err(DurableError::ChildContextFailed { error, .. }) => Err(classify(label, *error)),
+                Err(DurableError::ChildContextFailed { error, position, .. }) => {
+                    Err(classify(label, position, *error))
+                }
                 other => other,
             }
         })
@@ -168,14 +174,14 @@ where
 
 /// Rebuilds the typed error from the error recorded on the WaitForCallback context, so a
 /// replay raises the same error as the first run.
-fn classify(name: Option<String>, error: ErrorObject) -> DurableError {
+fn classify(name: Option<String>, position: String, error: ErrorObject) -> DurableError {
     if let Some(invalid) = DurableError::invalid_payload_from(&error, name.clone()) {
         return invalid;
     }
     let error = Box::new(error);
     match error.type_name() {
-        "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut { name, error },
-        "CallbackSubmitterError" => DurableError::CallbackSubmitterFailed { name, error },
-        _ => DurableError::CallbackFailed { name, error },
+        "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut { name, position, error },
+        "CallbackSubmitterError" => DurableError::CallbackSubmitterFailed { name, position, error },
+        _ => DurableError::CallbackFailed { name, position, error },
     }
 }

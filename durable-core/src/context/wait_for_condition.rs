@@ -246,6 +246,7 @@ where
                     .unwrap_or_else(|| ErrorObject::new("WaitForConditionError", "failed"));
                 return Err(DurableError::WaitForConditionFailed {
                     name: op.name.clone(),
+                    position: op.path.to_string(),
                     error: Box::new(error),
                 });
             }
@@ -316,6 +317,7 @@ async fn fail<S>(exec: &Arc<Execution>, op: &OpIdentity, error: ErrorObject) -> 
     exec.checkpoint(update).await?;
     Err(DurableError::WaitForConditionFailed {
         name: op.name.clone(),
+        position: op.path.to_string(),
         error: Box::new(error),
     })
 }
