@@ -30,4 +30,5 @@ pub fn register_all(engine: &durable_runtime::local::LocalEngine) {
     engine.register_workflow(workflows::onboarding());
     engine.register_workflow(workflows::crash_mix());
     engine.register_workflow(workflows::crash_audit());
+    engine.register_workflow(workflows::sign_offs());
 }

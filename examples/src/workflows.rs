@@ -3,6 +3,8 @@
 //! * [`onboarding`]: the quickstart's workflow (steps, a durable wait, a child context).
 //! * [`crash_mix`]: the workload of the crash-safety test: steps that record a side effect
 //!   (at-most-once and at-least-once), waits, a callback answered from outside and a map.
+//! * [`sign_offs`]: callbacks answered by name (`durable callback succeed EXECUTION --name ..`),
+//!   several of one name in map items.
 
 use durable_runtime::prelude::*;
 use durable_runtime::{BoxFuture, StepContext};
@@ -200,6 +202,52 @@ pub fn crash_audit() -> impl Workflow<Input = CrashMixInput, Output = String> {
                 .semantics(StepSemantics::AtMostOncePerRetry)
                 .retry(crash_retries())
                 .await
+        },
+    )
+}
+
+/// The CLI's callbacks-by-name example, `sign-offs`: input a list of approvers
+/// (`["ada","grace"]`). A map asks each approver to sign off (one `wait_for_callback` named
+/// `sign-off` per item; the item contexts are named after the approvers), then one
+/// `wait_for_callback` named `final-approval` waits for the final decision. Returns the
+/// sign-offs and the decision.
+///
+/// ```text
+/// durable start sign-offs --input '["ada","grace"]'
+/// durable callback succeed 3f2a9c1b --name sign-offs/ada/sign-off --result '"ok"'
+/// durable callback succeed 3f2a9c1b --name sign-offs/grace/sign-off --result '"ok"'
+/// durable callback succeed 3f2a9c1b --name final-approval --result '{"approved":true}'
+/// ```
+pub fn sign_offs() -> impl Workflow<Input = Vec<String>, Output = serde_json::Value> {
+    workflow_fn(
+        "sign-offs",
+        |ctx: DurableContext, approvers: Vec<String>| async move {
+            let signed = ctx
+                .map(
+                    "sign-offs",
+                    approvers,
+                    |item: DurableContext, approver: String, _| async move {
+                        // The submitter would hand the callback id to the approver; answered
+                        // by name, nobody needs to copy it.
+                        item.wait_for_callback("sign-off", move |_callback_id: String, s| async move {
+                            s.logger.info(format!("asked {approver} to sign off"));
+                            Ok::<_, DurableError>(())
+                        })
+                        .timeout(Duration::from_secs(7 * 24 * 3600))
+                        .await
+                    },
+                )
+                .item_namer(|approver: &String, _| approver.clone())
+                .await?;
+            let sign_offs: Vec<serde_json::Value> = signed.results().into_iter().cloned().collect();
+            let decision: serde_json::Value = ctx
+                .wait_for_callback("final-approval", |_callback_id: String, s| async move {
+                    s.logger.info("asked for the final approval");
+                    Ok::<_, DurableError>(())
+                })
+                .timeout(Duration::from_secs(7 * 24 * 3600))
+                .await?;
+            Ok(serde_json::json!({ "sign_offs": sign_offs, "final": decision }))
         },
     )
 }

@@ -196,17 +196,17 @@ fn callbacks_stop_and_errors() {
     std::thread::sleep(Duration::from_millis(300));
     expect(&durable(&db, &["worker"]), 4, "another worker");
 
-    // Wait for the callback to open; `show` prints the command that answers it.
+    // Wait for the callback to open; `show` prints the command that answers it (by
+    // execution and name) and its id.
     let deadline = Instant::now() + Duration::from_secs(30);
     let id = loop {
         let text = out(&durable(&db, &["show", &arn]));
-        if let Some(line) = text.lines().find(|l| l.contains("callback succeed")) {
-            break line
-                .split_whitespace()
-                .skip_while(|w| *w != "succeed")
-                .nth(1)
-                .unwrap()
-                .to_owned();
+        if let Some(line) = text.lines().find(|l| l.trim_start().starts_with("id ")) {
+            assert!(
+                text.contains("  approval  (position 5)") && text.contains("--name approval --result 'JSON'"),
+                "{text}"
+            );
+            break line.split_whitespace().nth(1).unwrap().to_owned();
         }
         assert!(Instant::now() < deadline, "no open callback:\n{text}");
         std::thread::sleep(Duration::from_millis(200));
@@ -401,6 +401,214 @@ fn replay_a_recorded_history_against_this_build() {
     let o = durable(&db, &["workflows"]);
     expect(&o, 0, "");
     assert!(out(&o).lines().any(|l| l == "onboarding"), "{}", out(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Polls `durable show` until its output contains `text`.
+#[track_caller]
+fn show_until(db: &Path, execution: &str, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let shown = out(&durable(db, &["show", execution]));
+        if shown.contains(text) {
+            return shown;
+        }
+        assert!(Instant::now() < deadline, "no `{text}` in:\n{shown}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Callbacks answered by execution and name: `wait_for_callback`'s name, a path through map
+/// items when several open callbacks share a name, the errors, and short execution ids.
+#[test]
+fn callbacks_by_name() {
+    let (db, dir) = temp_db("by-name");
+    let o = durable(&db, &["start", "sign-offs", "--input", r#"["ada","grace"]"#]);
+    expect(&o, 0, "");
+    let arn = out(&o).trim().to_owned();
+    let id = arn.rsplit('/').next().unwrap().to_owned();
+    let short = &id[..6];
+    let w = worker(&db);
+
+    // Two open callbacks named `sign-off` (one per map item), told apart by their paths.
+    let shown = show_until(&db, short, "sign-offs/grace/sign-off");
+    for who in ["ada", "grace"] {
+        assert!(
+            shown.contains(&format!("--name sign-offs/{who}/sign-off --result 'JSON'")),
+            "{shown}"
+        );
+    }
+    assert!(
+        shown.contains("sign-offs/ada/sign-off  (position 1-1-1-1)"),
+        "{shown}"
+    );
+    // The callback's name in the timeline, though its events carry none.
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("CallbackStarted") && l.trim_end().ends_with("sign-off")),
+        "{shown}"
+    );
+
+    let o = durable(&db, &["callback", "succeed", short, "--name", "sign-off"]);
+    expect(&o, 2, "`sign-off` is ambiguous: 2 open callbacks");
+    for text in [
+        "`sign-offs/ada/sign-off` (position 1-1-1-1)",
+        "`sign-offs/grace/sign-off` (position 1-2-1-1)",
+        "--name sign-offs/ada/sign-off",
+        "callback succeed CALLBACK_ID",
+    ] {
+        assert!(err(&o).contains(text), "{}", err(&o));
+    }
+    let o = durable(&db, &["callback", "succeed", short, "--name", "final-approval"]);
+    expect(
+        &o,
+        3,
+        "has no callback named `final-approval`; its open callbacks: `sign-offs/ada/sign-off`",
+    );
+    expect(
+        &durable(&db, &["callback", "succeed", "ffffffffff", "--name", "x"]),
+        3,
+        "no execution `ffffffffff`",
+    );
+
+    let ada = "sign-offs/ada/sign-off";
+    let o = durable(&db, &["callback", "heartbeat", short, "--name", ada]);
+    expect(&o, 0, "");
+    assert_eq!(out(&o).trim(), "callback `sign-offs/ada/sign-off` heartbeat sent");
+    expect(
+        &durable(
+            &db,
+            &["callback", "succeed", short, "--name", ada, "--result", "{oops"],
+        ),
+        2,
+        "not valid JSON",
+    );
+    expect(
+        &durable(
+            &db,
+            &["callback", "succeed", short, "--name", ada, "--result", "\"ok\""],
+        ),
+        0,
+        "",
+    );
+    expect(
+        &durable(
+            &db,
+            &["callback", "succeed", short, "--name", ada, "--result", "\"ok\""],
+        ),
+        4,
+        "callback `sign-offs/ada/sign-off` (position 1-1-1-1) of execution",
+    );
+    // Only one `sign-off` is open now: the name alone is enough.
+    expect(
+        &durable(
+            &db,
+            &[
+                "callback", "succeed", &arn, "--name", "sign-off", "--result", "\"fine\"",
+            ],
+        ),
+        0,
+        "",
+    );
+
+    // `wait_for_callback("final-approval", ..)`: its name, and the command `show` prints
+    // answers it as printed.
+    let shown = show_until(&db, short, "final-approval  (position 2-1)");
+    let command = shown
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("answer  "))
+        .unwrap()
+        .to_owned();
+    assert!(
+        command.contains(&format!("callback succeed {} --name final-approval", &id[..8])),
+        "{command}"
+    );
+    let mut words: Vec<String> = command.split_whitespace().skip(1).map(str::to_owned).collect();
+    *words.last_mut().unwrap() = r#"{"approved":true}"#.to_owned();
+    let o = Command::new(BIN).args(&words).output().unwrap();
+    expect(&o, 0, "");
+    assert_eq!(out(&o).trim(), "callback `final-approval` succeeded");
+
+    let shown = show_until(&db, &id, "status       SUCCEEDED");
+    assert!(
+        shown.contains(r#"result       {"final":{"approved":true},"sign_offs":["ok","fine"]}"#),
+        "{shown}"
+    );
+    expect(
+        &durable(
+            &db,
+            &[
+                "callback",
+                "fail",
+                short,
+                "--name",
+                "final-approval",
+                "--error-type",
+                "T",
+                "--message",
+                "m",
+            ],
+        ),
+        4,
+        "already ended (SUCCEEDED)",
+    );
+    // Short ids everywhere an execution is named.
+    expect(&durable(&db, &["history", short]), 0, "");
+    expect(&durable(&db, &["stop", short]), 4, "not running");
+    drop(w);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `start --wait` prints, as each callback opens, the by-name command that answers it.
+#[test]
+fn start_wait_prints_the_by_name_answer() {
+    use std::io::{BufRead, BufReader};
+    let (db, dir) = temp_db("wait-hint");
+    let mut child = WorkerProcess(
+        Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["start", "sign-offs", "--input", r#"["solo"]"#, "--wait"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // Lines on a channel, so a hint that never comes fails the test instead of hanging it.
+    let stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || stderr.lines().map_while(Result::ok).try_for_each(|l| tx.send(l)));
+    let mut answered = Vec::new();
+    let mut progress = String::new();
+    loop {
+        let line = match lines.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => line,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(e) => panic!("{e}: {progress}"),
+        };
+        progress.push_str(&line);
+        progress.push('\n');
+        let Some(command) = line.trim_start().strip_prefix("answer it: ") else {
+            continue;
+        };
+        let mut words: Vec<String> = command.split_whitespace().skip(1).map(str::to_owned).collect();
+        let name = words[words.iter().position(|w| w == "--name").unwrap() + 1].clone();
+        *words.last_mut().unwrap() = format!("\"{name} ok\"");
+        let o = Command::new(BIN).args(&words).output().unwrap();
+        expect(&o, 0, "");
+        answered.push(name);
+    }
+    // One item: its name alone tells it apart.
+    assert_eq!(answered, ["sign-off", "final-approval"], "{progress}");
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.0.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert_eq!(child.0.wait().unwrap().code(), Some(0), "{progress}");
+    assert!(
+        stdout.contains(r#"{"final":"final-approval ok","sign_offs":["sign-off ok"]}"#),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -23,9 +23,10 @@
 //! | `worker [--concurrency N] [--replay-check]` | runs the registered workflows' executions until Ctrl-C (or SIGTERM); then starts no new invocation, waits for those in flight and exits 0. `--replay-check` (for staging) replays every invocation a second time and fails an execution whose replay asks for something else (error type `ReplayDivergence`, reported on stderr and by `show`): see [`EngineOptions::replay_check`] |
 //! | `start WORKFLOW [--input JSON] [--wait]` | creates an execution and prints its ARN; `--wait` follows it to its end, printing each history event as it appears (on stderr) and the result (on stdout). If no worker runs on the database, `--wait` runs one in this process meanwhile |
 //! | `list [--status S] [--workflow W]` | a table of executions, oldest first |
-//! | `show ARN` | status, result or error, open callbacks, and the timeline of the history with relative times and durations |
+//! | `show ARN` | status, result or error, open callbacks (name, position, the command that answers each, its id), and the timeline of the history with relative times and durations |
 //! | `history ARN [--json]` | the history events: a timeline, or (`--json`) one JSON array |
-//! | `callback succeed ID [--result JSON]`, `callback fail ID --error-type T --message M`, `callback heartbeat ID` | answers a callback |
+//! | `callback succeed ID [--result JSON]`, `callback fail ID --error-type T --message M`, `callback heartbeat ID` | answers a callback by its id |
+//! | `callback succeed ARN --name NAME [--result JSON]` (also `fail`, `heartbeat`) | answers the open callback `NAME` of an execution: the name given to `create_callback` or `wait_for_callback`, or, when several open callbacks share it (map items, parallel branches), its path through the contexts it is in (`approvals/map-item-1/sign-off`). Exit 3 if no callback has that name (the message lists the open ones), 2 if several open ones do, 4 if it is already closed |
 //! | `stop ARN` | stops a running execution |
 //! | `replay --history FILE [--workflow NAME]` | replays this build of a registered workflow against a recorded history (`history --json`, a `GetDurableExecutionHistory` or `GetDurableExecutionState` response, a test run's history) and prints OK or the first divergence: the operation, where the code creates it, what history recorded and what the code does now; exit 6 if it diverges. With the `lambda` feature, `--from-aws ARN` fetches a live execution's history instead. See [`crate::replay`] |
 //! | `workflows` | lists the workflows this binary registers |
@@ -42,6 +43,7 @@
 //! `durable: <what went wrong>`. The exit code tells a script what happened: see [`exit`].
 
 use crate::local::presence;
+mod callbacks;
 mod render;
 
 use crate::local::sqlite::{OpenError, SqliteOptions};
@@ -211,8 +213,8 @@ struct ReplayArgs {
 enum CallbackCommand {
     /// Complete the callback successfully.
     Succeed {
-        /// The callback id.
-        id: String,
+        #[command(flatten)]
+        target: CallbackTarget,
         /// The result, as JSON.
         #[arg(long, value_name = "JSON")]
         result: Option<String>,
@@ -221,15 +223,28 @@ enum CallbackCommand {
     Fail(FailArgs),
     /// Tell the callback its answer is still being worked on (resets its heartbeat timeout).
     Heartbeat {
-        /// The callback id.
-        id: String,
+        #[command(flatten)]
+        target: CallbackTarget,
     },
+}
+
+/// Which callback: its id, or an execution and the callback's name.
+#[derive(Args, Debug)]
+struct CallbackTarget {
+    /// The callback id; with --name, the execution (ARN, id, or a unique prefix of the id).
+    #[arg(value_name = "ID|EXECUTION")]
+    target: String,
+    /// The open callback of this name in the execution: the name given to
+    /// `create_callback` or `wait_for_callback`, or its path through the contexts it is in
+    /// (`approvals/map-item-1/sign-off`) when several share the name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
 }
 
 #[derive(Args, Debug)]
 struct FailArgs {
-    /// The callback id.
-    id: String,
+    #[command(flatten)]
+    target: CallbackTarget,
     /// The error's type.
     #[arg(long, value_name = "TYPE")]
     error_type: String,
@@ -662,7 +677,16 @@ async fn follow(engine: &LocalEngine, db: &Path, arn: &str) -> Result<Option<Exe
         for event in record.events.iter().skip(seen) {
             eprintln!("{}", timeline.line(event));
             if let EventDetails::CallbackStarted(d) = &event.details {
-                eprintln!("        answer it: {}", answer_command(db, &d.callback_id));
+                let open = callbacks::open_callbacks(&record);
+                if let Some(callback) = open
+                    .iter()
+                    .find(|c| c.callback_id.as_deref() == Some(d.callback_id.as_str()))
+                {
+                    eprintln!(
+                        "        answer it: {}",
+                        answer_command(engine, db, arn, &open, callback)
+                    );
+                }
             }
         }
         seen = record.events.len();
@@ -676,15 +700,76 @@ async fn follow(engine: &LocalEngine, db: &Path, arn: &str) -> Result<Option<Exe
     }
 }
 
-fn answer_command(db: &Path, callback_id: &str) -> String {
+/// The shortest prefix (at least 8 characters) of the execution id of `arn` that no other
+/// execution in the database shares: what the answer hints print.
+fn short_execution_id(engine: &LocalEngine, arn: &str) -> String {
+    const SHORTEST: usize = 8;
+    let id = execution_id(arn);
+    let Ok(all) = engine.store().list() else {
+        return id.to_owned();
+    };
+    let others: Vec<&str> = all
+        .iter()
+        .filter(|other| other.as_str() != arn)
+        .map(|other| execution_id(other))
+        .collect();
+    id.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .skip(SHORTEST - 1)
+        .map(|end| &id[..end])
+        .find(|prefix| !others.iter().any(|o| o.starts_with(prefix)))
+        .unwrap_or(id)
+        .to_owned()
+}
+
+/// `text` as one shell word: as is if it needs no quoting, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// What `--name` answers `callback` with among the execution's `open` callbacks: its name if
+/// no other open callback has it, else its path if that is unique; `None` if neither is.
+fn selector(open: &[callbacks::NamedCallback], callback: &callbacks::NamedCallback) -> Option<String> {
+    let unique = |s: &str| open.iter().filter(|o| o.selected_by(s)).count() == 1;
+    let name = callback.name.as_deref()?;
+    if unique(name) {
+        Some(name.to_owned())
+    } else if callback.path.contains('/') && unique(&callback.path) {
+        Some(callback.path.clone())
+    } else {
+        None
+    }
+}
+
+/// The command that answers `callback` of execution `arn` (one of the execution's `open`
+/// callbacks): by execution and name when the name tells it apart, else by callback id.
+fn answer_command(
+    engine: &LocalEngine,
+    db: &Path,
+    arn: &str,
+    open: &[callbacks::NamedCallback],
+    callback: &callbacks::NamedCallback,
+) -> String {
     let db_arg = if db == Path::new("durable.db")
         || std::env::var_os("DURABLE_DB").is_some_and(|v| Path::new(&v) == db)
     {
         String::new()
     } else {
-        format!("--db '{}' ", db.display())
+        format!("--db {} ", shell_word(&db.display().to_string()))
     };
-    format!("durable {db_arg}callback succeed {callback_id} --result 'JSON'")
+    let target = match selector(open, callback) {
+        Some(name) => format!("{} --name {}", short_execution_id(engine, arn), shell_word(&name)),
+        None => callback.callback_id.clone().unwrap_or_default(),
+    };
+    format!("durable {db_arg}callback succeed {target} --result 'JSON'")
 }
 
 fn list(engine: &LocalEngine, status: Option<StatusArg>, workflow: Option<&str>) -> Result<u8, Failure> {
@@ -750,17 +835,24 @@ fn show(engine: &LocalEngine, db: &Path, given: &str) -> Result<u8, Failure> {
         out(format!("error        {}", render::error(e)));
     }
     if !record.status.is_terminal() {
-        let open: Vec<_> = record
-            .operations
-            .iter()
-            .filter(|o| o.status == durable_core::wire::OperationStatus::Started)
-            .filter_map(|o| Some((o.name.clone(), o.callback_details.as_ref()?.callback_id.clone()?)))
-            .collect();
+        let open = callbacks::open_callbacks(&record);
         if !open.is_empty() {
             out("open callbacks:");
-            for (name, id) in open {
-                out(format!("  {}", name.unwrap_or_default()));
-                out(format!("    {}", answer_command(db, &id)));
+            for callback in &open {
+                let label = if callback.path.contains('/') || callback.name.is_none() {
+                    callback.path.as_str()
+                } else {
+                    callback.name.as_deref().unwrap_or("-")
+                };
+                out(format!("  {label}  (position {})", callback.position));
+                out(format!(
+                    "    answer  {}",
+                    answer_command(engine, db, &arn, &open, callback)
+                ));
+                out(format!(
+                    "    id      {}",
+                    callback.callback_id.as_deref().unwrap_or("-")
+                ));
             }
         }
     }
@@ -789,29 +881,131 @@ fn history(engine: &LocalEngine, given: &str, json: bool) -> Result<u8, Failure>
 }
 
 fn callback(engine: &LocalEngine, command: CallbackCommand) -> Result<u8, Failure> {
-    let (id, answer, done) = match command {
-        CallbackCommand::Succeed { id, result } => {
+    let (target, answer, done) = match command {
+        CallbackCommand::Succeed { target, result } => {
             if let Some(text) = &result {
                 serde_json::from_str::<serde_json::Value>(text)
                     .map_err(|e| Failure::new(exit::USAGE, format!("--result is not valid JSON: {e}")))?;
             }
-            (id, CallbackAnswer::Succeed(result), "succeeded")
+            (target, CallbackAnswer::Succeed(result), "succeeded")
         }
         CallbackCommand::Fail(FailArgs {
-            id,
+            target,
             error_type,
             message,
         }) => (
-            id,
+            target,
             CallbackAnswer::Fail(ErrorObject::new(error_type, message)),
             "failed",
         ),
-        CallbackCommand::Heartbeat { id } => (id, CallbackAnswer::Heartbeat, "heartbeat sent"),
+        CallbackCommand::Heartbeat { target } => (target, CallbackAnswer::Heartbeat, "heartbeat sent"),
     };
-    if id.is_empty() || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Failure::new(exit::USAGE, format!("`{id}` is not a callback id")));
+    let CallbackTarget { target, name } = target;
+    let Some(name) = name else {
+        if target.is_empty() || target.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Failure::new(
+                exit::USAGE,
+                format!("`{target}` is not a callback id"),
+            ));
+        }
+        engine.answer_callback(&target, answer)?;
+        out(format!("callback {done}"));
+        return Ok(exit::OK);
+    };
+    let (arn, callback) = callback_by_name(engine, &target, &name)?;
+    let id = callback.callback_id.clone().unwrap_or_default();
+    match engine.answer_callback(&id, answer) {
+        Ok(()) => {}
+        // Answered or ended between the lookup and the answer.
+        Err(EngineError::Callback(CallbackApiError::AlreadyClosed { status, .. })) => {
+            return Err(Failure::new(
+                exit::CONFLICT,
+                format!(
+                    "callback {} of execution {} is already {status}",
+                    callback.describe(),
+                    execution_id(&arn)
+                ),
+            ))
+        }
+        Err(e) => return Err(e.into()),
     }
-    engine.answer_callback(&id, answer)?;
-    out(format!("callback {done}"));
+    out(format!("callback `{name}` {done}"));
     Ok(exit::OK)
+}
+
+/// The last segment of an execution ARN: the execution id.
+fn execution_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The open callback `name` of the execution `given` (see [`callbacks`] for the names), with
+/// the execution's ARN.
+fn callback_by_name(
+    engine: &LocalEngine,
+    given: &str,
+    name: &str,
+) -> Result<(String, callbacks::NamedCallback), Failure> {
+    let arn = resolve(engine, given)?;
+    let record = engine.store().get(&arn)?;
+    let id = execution_id(&arn);
+    if record.status.is_terminal() {
+        return Err(Failure::new(
+            exit::CONFLICT,
+            format!(
+                "execution {id} already ended ({}): its callbacks can no longer be answered",
+                record.status.as_str()
+            ),
+        ));
+    }
+    let all = callbacks::callbacks(&record);
+    let (mut open, closed): (Vec<_>, Vec<_>) = all
+        .iter()
+        .filter(|c| c.selected_by(name))
+        .cloned()
+        .partition(callbacks::NamedCallback::is_open);
+    match open.len() {
+        1 => Ok((arn, open.remove(0))),
+        0 => {
+            if let Some(last) = closed.last() {
+                return Err(Failure::new(
+                    exit::CONFLICT,
+                    format!(
+                        "callback {} of execution {id} is already {}",
+                        last.describe(),
+                        last.status.as_str()
+                    ),
+                ));
+            }
+            let waiting: Vec<String> = all
+                .iter()
+                .filter(|c| c.is_open())
+                .map(callbacks::NamedCallback::describe)
+                .collect();
+            let waiting = if waiting.is_empty() {
+                "it has no open callback".to_owned()
+            } else {
+                format!("its open callbacks: {}", waiting.join(", "))
+            };
+            Err(Failure::new(
+                exit::NOT_FOUND,
+                format!("execution {id} has no callback named `{name}`; {waiting}"),
+            ))
+        }
+        n => {
+            let each: Vec<String> = open.iter().map(callbacks::NamedCallback::describe).collect();
+            let all_open: Vec<_> = all.iter().filter(|c| c.is_open()).cloned().collect();
+            let how = match open.iter().find_map(|c| selector(&all_open, c)) {
+                Some(path) => format!("give its path (--name {}) or its callback id", shell_word(&path)),
+                None => "answer it by its callback id".to_owned(),
+            };
+            Err(Failure::new(
+                exit::USAGE,
+                format!(
+                    "`{name}` is ambiguous: {n} open callbacks of execution {id} have that name: {}; \
+                     {how} (`durable callback succeed CALLBACK_ID`; `durable show {id}` prints the ids)",
+                    each.join(", "),
+                ),
+            ))
+        }
+    }
 }

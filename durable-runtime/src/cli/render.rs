@@ -1,36 +1,12 @@
 //! Text output of the CLI: times, durations, tables and history timelines.
 
 use crate::local::ExecutionRecord;
-use durable_core::wire::{ErrorObject, Event, EventDetails};
+use durable_core::wire::{EpochMillis, ErrorObject, Event, EventDetails, OperationType};
 use std::collections::HashMap;
 
 /// `2026-11-27T09:39:26.123Z` for milliseconds since the Unix epoch.
 pub(crate) fn utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    EpochMillis(ms).to_rfc3339()
 }
 
 /// A duration for people: `850ms`, `2.345s`, `3m05s`, `2h07m`.
@@ -114,6 +90,8 @@ pub(crate) struct Timeline {
     start: i64,
     depth: HashMap<String, usize>,
     started: HashMap<String, i64>,
+    /// Names of operations whose events carry none: a wait-for-callback's callback.
+    names: HashMap<String, String>,
 }
 
 impl Timeline {
@@ -137,10 +115,17 @@ impl Timeline {
             }
             depth.insert(op.id.clone(), d);
         }
+        let names = record
+            .operations
+            .iter()
+            .filter(|o| o.name.is_none() && o.operation_type == OperationType::Callback)
+            .filter_map(|o| Some((o.id.clone(), super::callbacks::name_of(record, o)?)))
+            .collect();
         Timeline {
             start: record.start.as_millis(),
             depth,
             started: HashMap::new(),
+            names,
         }
     }
 
@@ -220,7 +205,17 @@ impl Timeline {
             .copied()
             .unwrap_or(0);
         let label = format!("{}{}", "  ".repeat(depth), event.event_type);
-        let name = event.name.as_deref().unwrap_or("");
+        let name = event
+            .name
+            .as_deref()
+            .or_else(|| {
+                event
+                    .id
+                    .as_ref()
+                    .and_then(|id| self.names.get(id))
+                    .map(String::as_str)
+            })
+            .unwrap_or("");
         let line = format!(
             "{:>4}  {:>9}  {:>8}  {label:<26} {name}",
             event.event_id,

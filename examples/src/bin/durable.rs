@@ -2,7 +2,8 @@
 //! `process-order` (the main example), the seed's workflows (`order-reminder`,
 //! `process-large-dataset`, `reliable-api-call`, `approval`, `parallel-processing`,
 //! `data-pipeline`, `booking-saga`, `cost-optimized-batching`, `migrated-order-workflow`),
-//! `onboarding` (the quickstart's), and `crash-mix` and `crash-audit` (the crash test's).
+//! `onboarding` (the quickstart's), `crash-mix` and `crash-audit` (the crash test's), and
+//! `sign-offs` (callbacks answered by name).
 //!
 //! ```text
 //! cargo run -p durable-examples --bin durable -- start onboarding --input '"Ada"' --wait

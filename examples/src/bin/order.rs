@@ -114,9 +114,12 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
                 answered = true;
                 if args.manual {
                     println!("\n  the execution is suspended, waiting for the warehouse; answer it with:");
+                    let execution = arn.rsplit('/').next().unwrap_or(&arn);
                     println!(
-                        "    cargo run -p durable-examples --bin durable -- --db {} callback succeed '{id}' --result '{{\"confirmed\":true,\"dock\":\"B\"}}'\n",
-                        args.db
+                        "    cargo run -p durable-examples --bin durable -- --db {} callback succeed {} --name '{}' --result '{{\"confirmed\":true,\"dock\":\"B\"}}'\n",
+                        args.db,
+                        &execution[..execution.len().min(12)],
+                        warehouse_callback(&order)
                     );
                 } else {
                     println!("\n  suspended: waiting for the warehouse (it answers in 2 s)\n");

@@ -265,14 +265,22 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         if record.status.is_terminal() {
             break record;
         }
-        for (id, name) in open_callbacks(&record) {
+        let open = open_callbacks(&record);
+        for (id, name) in open.clone() {
             if !answered.insert(id.clone()) || answer.is_null() && !args.manual {
                 continue;
             }
             if args.manual {
+                // By execution and name, unless another open callback has the same name.
+                let target = if open.iter().filter(|(_, n)| *n == name).count() == 1 {
+                    let execution = arn.rsplit('/').next().unwrap_or(&arn);
+                    format!("{} --name '{name}'", &execution[..execution.len().min(12)])
+                } else {
+                    format!("'{id}'")
+                };
                 println!("\n  suspended, waiting for callback `{name}`; answer it with:");
                 println!(
-                    "    cargo run -p durable-examples --bin durable -- --db {} callback succeed '{id}' --result '{}'\n",
+                    "    cargo run -p durable-examples --bin durable -- --db {} callback succeed {target} --result '{}'\n",
                     args.db,
                     if answer.is_null() { json!({}) } else { answer.clone() }
                 );
