@@ -24,10 +24,16 @@ fn bad_request(what: impl Into<String>) -> CheckpointError {
 }
 
 /// The SDK's `DateTime` → milliseconds.
+/// Rounded to the nearest millisecond, as the JSON form (epoch seconds with a fraction) is
+/// read: the service and the emulator send sub-millisecond fractions, and a history read
+/// through the SDK must give the same operations as the same history read as JSON.
 pub(crate) fn from_datetime(t: &DateTime) -> Result<EpochMillis, CheckpointError> {
-    t.to_millis()
+    let millis = i64::from((t.subsec_nanos() + 500_000) / 1_000_000);
+    t.secs()
+        .checked_mul(1000)
+        .and_then(|ms| ms.checked_add(millis))
         .map(EpochMillis)
-        .map_err(|e| bad_response(format!("timestamp out of range: {e}")))
+        .ok_or_else(|| bad_response(format!("timestamp out of range: {t}")))
 }
 
 /// An enum value through its wire spelling.
@@ -344,18 +350,29 @@ pub fn event_from_sdk(e: &sdk::Event) -> Result<Event, CheckpointError> {
                 .as_ref()
                 .and_then(|d| d.error.clone()),
         )),
-        "InvocationCompleted" => {
-            let d = e
-                .invocation_completed_details
-                .as_ref()
-                .ok_or_else(|| bad_response("InvocationCompleted event without its details"))?;
-            EventDetails::InvocationCompleted(InvocationCompletedDetails {
+        "InvocationCompleted" => match e.invocation_completed_details.as_ref() {
+            Some(d) => EventDetails::InvocationCompleted(InvocationCompletedDetails {
                 start_timestamp: from_datetime(&d.start_timestamp)?,
                 end_timestamp: from_datetime(&d.end_timestamp)?,
                 request_id: d.request_id.clone(),
                 error: error(&d.error),
-            })
-        }
+            }),
+            // AWS's emulator sends none (docs/EMULATOR.md, D1); the event concerns no
+            // operation, so its own timestamp stands in for both ends.
+            None => {
+                let at = e
+                    .event_timestamp
+                    .as_ref()
+                    .map(from_datetime)
+                    .transpose()?
+                    .unwrap_or_default();
+                EventDetails::InvocationCompleted(InvocationCompletedDetails {
+                    start_timestamp: at,
+                    end_timestamp: at,
+                    ..InvocationCompletedDetails::default()
+                })
+            }
+        },
         other => return Err(bad_response(format!("unknown history event type {other:?}"))),
     };
     Ok(Event {
@@ -379,6 +396,36 @@ pub fn event_from_sdk(e: &sdk::Event) -> Result<Event, CheckpointError> {
 mod tests {
     use super::*;
     use crate::wire::{CallbackOptions, ChainedInvokeOptions, OperationAction, StepOptions, WaitOptions};
+
+    #[test]
+    fn sdk_timestamps_round_to_the_millisecond_as_the_json_form_does() {
+        let t = DateTime::from_secs_and_nanos(1_796_093_236, 270_512_000);
+        assert_eq!(from_datetime(&t).unwrap(), EpochMillis(1_796_093_236_271));
+        let json: InvocationCompletedDetails = serde_json::from_str(
+            r#"{"StartTimestamp": 1796093236.270512, "EndTimestamp": 1796093236.270512, "RequestId": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(json.start_timestamp, EpochMillis(1_796_093_236_271));
+        let t = DateTime::from_secs_and_nanos(1_796_093_236, 999_600_000);
+        assert_eq!(from_datetime(&t).unwrap(), EpochMillis(1_796_093_237_000));
+    }
+
+    #[test]
+    fn an_invocation_completed_event_without_details_is_read_as_the_emulator_sends_it() {
+        let e = sdk::Event::builder()
+            .event_type(sdk::EventType::InvocationCompleted)
+            .event_id(5)
+            .event_timestamp(DateTime::from_secs(1_796_093_236))
+            .build();
+        let event = event_from_sdk(&e).unwrap();
+        match event.details {
+            EventDetails::InvocationCompleted(d) => {
+                assert_eq!(d.start_timestamp, EpochMillis(1_796_093_236_000));
+                assert_eq!(d.end_timestamp, d.start_timestamp);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn update_round_trips_every_field() {

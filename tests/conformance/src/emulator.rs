@@ -18,6 +18,7 @@
 use crate::backend::{Backend, Observed, RunOutcome, RunSpec};
 use crate::registry::Registry;
 use crate::requirement::CallbackOperation;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
@@ -90,6 +91,25 @@ pub struct EmulatorBackend {
     work: PathBuf,
     session: Mutex<Option<Session>>,
     counter: Mutex<u64>,
+    on_finished: Option<Box<FinishedHook>>,
+}
+
+/// A check run on each finished execution while the emulator still serves it.
+type FinishedHook = dyn Fn(&FinishedRun<'_>) -> Result<(), String> + Send + Sync;
+
+/// A finished execution on the emulator, as [`EmulatorBackend::on_finished`] hooks see it.
+#[derive(Debug)]
+pub struct FinishedRun<'a> {
+    /// The requirement or handler id.
+    pub id: &'a str,
+    /// The emulator's endpoint (`http://127.0.0.1:PORT`): what `AWS_ENDPOINT_URL_LAMBDA`
+    /// points an aws-sdk-lambda client at.
+    pub endpoint: String,
+    /// The execution's ARN.
+    pub execution_arn: &'a str,
+    /// `GetDurableExecutionHistory(IncludeExecutionData=true).Events` as the emulator sent
+    /// them, before any normalization.
+    pub history: &'a [Value],
 }
 
 impl Default for EmulatorBackend {
@@ -112,7 +132,18 @@ impl EmulatorBackend {
             root,
             session: Mutex::new(None),
             counter: Mutex::new(0),
+            on_finished: None,
         }
+    }
+
+    /// Runs `hook` on every finished execution, while the emulator still serves it (e.g. to
+    /// read its history through another client); an error fails the run.
+    pub fn on_finished(
+        mut self,
+        hook: impl Fn(&FinishedRun<'_>) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        self.on_finished = Some(Box::new(hook));
+        self
     }
 
     fn venv_bin(&self, tool: &str) -> PathBuf {
@@ -327,18 +358,16 @@ fn tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
+/// What [`encode`] escapes: everything but RFC 3986's unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes a path segment (everything but unreserved characters, G4).
 pub fn encode(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 
 /// One HTTP/1.1 request to `127.0.0.1:port`; returns the status and the body.
@@ -576,6 +605,14 @@ impl EmulatorBackend {
         };
         let mut history = fetch_history(port, &history_path)?;
         save_history(spec, &history);
+        if let Some(hook) = &self.on_finished {
+            hook(&FinishedRun {
+                id: &spec.id,
+                endpoint: format!("http://127.0.0.1:{port}"),
+                execution_arn: &arn,
+                history: &history,
+            })?;
+        }
         let key = arn
             .chars()
             .map(|c| {
@@ -840,6 +877,7 @@ mod tests {
     fn encodes_path_segments() {
         assert_eq!(encode("a/b+c=d"), "a%2Fb%2Bc%3Dd");
         assert_eq!(encode("x-1_2.3~"), "x-1_2.3~");
+        assert_eq!(encode("é $"), "%C3%A9%20%24");
     }
 
     #[test]
