@@ -12,7 +12,7 @@
 //! 3. logs: per `ExpectedLogs` entry, the count of matching records, then `after`/`before`.
 
 use serde_json::{Map, Value};
-use serde_yaml::Value as Yaml;
+use serde_yaml_ng::Value as Yaml;
 
 use crate::backend::Observed;
 use crate::placeholders::{
@@ -421,7 +421,7 @@ mod tests {
     use serde_json::json;
 
     fn history_errors(expected: &str, actual: Value) -> Vec<String> {
-        let expected: Vec<Yaml> = serde_yaml::from_str(expected).unwrap();
+        let expected: Vec<Yaml> = serde_yaml_ng::from_str(expected).unwrap();
         let Value::Array(actual) = actual else { panic!() };
         match_history(&expected, &actual, &mut PlaceholderContext::new())
     }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Number, Value};
-use serde_yaml::Value as Yaml;
+use serde_yaml_ng::Value as Yaml;
 
 /// The name → value bindings of one requirement run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -412,7 +412,7 @@ mod tests {
     use serde_json::json;
 
     fn yaml(text: &str) -> Yaml {
-        serde_yaml::from_str(text).unwrap()
+        serde_yaml_ng::from_str(text).unwrap()
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
-use serde_yaml::{Mapping, Value as Yaml};
+use serde_yaml_ng::{Mapping, Value as Yaml};
 
 use crate::placeholders::{
     compile_regex, py_float_repr, py_repr, py_str, regex_placeholder, yaml_to_json, PlaceholderContext,
@@ -308,7 +308,7 @@ impl Requirement {
     pub fn parse(path: &Path, text: &str) -> Result<Self, String> {
         let fail = |msg: String| format!("{}: {msg}", path.display());
         let raw: RawRequirement =
-            serde_yaml::from_str(text).map_err(|e| fail(format!("invalid requirement: {e}")))?;
+            serde_yaml_ng::from_str(text).map_err(|e| fail(format!("invalid requirement: {e}")))?;
         let name_of =
             |p: Option<&std::ffi::OsStr>| p.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let expected_result = match raw.expected_result {
@@ -530,7 +530,7 @@ fn dump(value: &Yaml, out: &mut String) {
     }
 }
 
-fn dump_number(n: &serde_yaml::Number) -> String {
+fn dump_number(n: &serde_yaml_ng::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
     }
@@ -573,7 +573,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Yaml {
-        serde_yaml::from_str(text).unwrap()
+        serde_yaml_ng::from_str(text).unwrap()
     }
 
     #[test]

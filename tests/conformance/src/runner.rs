@@ -5,7 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_yaml::Value as Yaml;
+use serde_yaml_ng::Value as Yaml;
 
 use crate::backend::{Backend, RunOutcome, RunSpec};
 use crate::matcher;
