@@ -18,6 +18,7 @@
 use crate::backend::{Backend, Observed, RunOutcome, RunSpec};
 use crate::registry::Registry;
 use crate::requirement::CallbackOperation;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
@@ -357,18 +358,16 @@ fn tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
+/// What [`encode`] escapes: everything but RFC 3986's unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes a path segment (everything but unreserved characters, G4).
 pub fn encode(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 
 /// One HTTP/1.1 request to `127.0.0.1:port`; returns the status and the body.
@@ -878,6 +877,7 @@ mod tests {
     fn encodes_path_segments() {
         assert_eq!(encode("a/b+c=d"), "a%2Fb%2Bc%3Dd");
         assert_eq!(encode("x-1_2.3~"), "x-1_2.3~");
+        assert_eq!(encode("é $"), "%C3%A9%20%24");
     }
 
     #[test]
