@@ -6,8 +6,11 @@ use crate::ctxt::Ctxt;
 use crate::lint::Operation;
 
 /// Rejects two operations with the same literal name in one context, unless they sit in
-/// different arms of one `if`/`match` (so at most one of them runs).
+/// different arms of one `if`/`match` (so at most one of them runs). Operations found in
+/// helper fns are left out: a helper may be called more than once, and the span of its name
+/// is not the user's token.
 pub(crate) fn duplicate_names(cx: &Ctxt, ops: &[Operation]) {
+    let ops: Vec<&Operation> = ops.iter().filter(|op| !op.in_helper()).collect();
     for (i, op) in ops.iter().enumerate() {
         let Some(name) = &op.name else { continue };
         let earlier = ops[..i].iter().find(|e| {

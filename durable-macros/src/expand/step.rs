@@ -108,9 +108,10 @@ fn generate(step: &Step) -> TokenStream {
             }
         }
     });
+    let section = super::docs::step::section(&step.args, &ident.to_string());
     let struct_doc = format!(
         "The step `{name}` with its arguments, returned by [`{ident}()`]. Run it with \
-         `ctx.run({ident}(..)).await`; see `StepDefinition`."
+         `ctx.run({ident}(..)).await`; see `StepDefinition`.\n{section}"
     );
     let must_use = format!("the step `{name}` does nothing until it is run with `ctx.run(..).await`");
     let mut body_fn = original.clone();
@@ -140,6 +141,7 @@ fn generate(step: &Step) -> TokenStream {
 
         #(#cfgs)*
         #(#docs)*
+        #[doc = #section]
         #vis fn #ident(#(#ctor_params),*) -> #ident {
             #ident { #(#ctor_fields,)* }
         }

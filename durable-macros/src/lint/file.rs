@@ -1,7 +1,8 @@
 //! What the macro can read of the file its workflow is in: `use` items (so file-level imports
 //! and `use .. as` aliases resolve), helper fns and inherent/trait methods (linted where the
 //! workflow body calls them), the types of statics (interior mutability) and of struct fields
-//! (a `HashMap` field), and `macro_rules!`. Only the workflow's own file is read: rustc
+//! (a `HashMap` field), `macro_rules!`, and string constants (operation names the generated
+//! docs show). Only the workflow's own file is read: rustc
 //! re-expands the macro whenever that file changes, so what the lint saw is never stale.
 //! Outside a compiler (rust-analyzer may not say where a span comes from) the lint falls
 //! back to the function's own tokens.
@@ -28,6 +29,16 @@ pub(crate) struct FileContext {
     pub(crate) from_impls: HashMap<String, Vec<Rc<syn::ImplItemFn>>>,
     /// Fns marked `#[step]`: called to build a step, never run in the body.
     pub(crate) step_fns: std::collections::HashSet<Vec<String>>,
+    /// Constants, by path from the workflow's module.
+    pub(crate) consts: HashMap<Vec<String>, FileConst>,
+}
+
+/// A `const` of the file.
+pub(crate) struct FileConst {
+    /// Its value when it is a string literal.
+    pub(crate) value: Option<String>,
+    /// Whether it is `pub`.
+    pub(crate) public: bool,
 }
 
 impl FileContext {
@@ -98,6 +109,22 @@ impl FileContext {
                             self.methods.insert((ty.clone(), f.sig.ident.to_string()), f);
                         }
                     }
+                }
+                syn::Item::Const(c) => {
+                    if prefix.is_empty() {
+                        self.items.push(c.ident.to_string());
+                    }
+                    let mut path = prefix.clone();
+                    path.push(c.ident.to_string());
+                    let value = match &*c.expr {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => Some(s.value()),
+                        _ => None,
+                    };
+                    let public = matches!(c.vis, syn::Visibility::Public(_));
+                    self.consts.insert(path, FileConst { value, public });
                 }
                 syn::Item::Static(s) => {
                     let interior =

@@ -66,7 +66,11 @@ impl Linter<'_> {
                 }
             }
         }
-        self.ops.truncate(ops);
+        // Operations in `vec![..]` are real (`vec![Branch::named(.., |c| c.step(..))]`); in
+        // other macros' arguments they are not listed.
+        if last != "vec" {
+            self.ops.truncate(ops);
+        }
     }
 
     fn check_macro_argument(&mut self, expr: &mut Expr, formats: bool, written: &str) {

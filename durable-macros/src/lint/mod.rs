@@ -19,21 +19,25 @@ mod file;
 mod hash;
 mod macros;
 mod names;
+mod ops;
 mod prepass;
 pub(crate) mod rules;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::ctxt::Ctxt;
 pub(crate) use file::FileContext;
 use names::{Binding, Names, Resolved, ValueFacts};
+pub(crate) use ops::{Frame, Naming, Operation};
 use rules::Category;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Attribute, Block, Expr, Item, LitStr, Stmt};
+use syn::{Attribute, Block, Expr, Item, Stmt};
+pub(crate) use text::tidy;
 
 /// The attribute that allows one statement, expression or block.
 const ESCAPE: &str = "allow_nondeterministic";
@@ -51,35 +55,6 @@ pub(crate) fn clippy_lints() -> proc_macro2::TokenStream {
 fn allow_clippy() -> Attribute {
     let lints = clippy_lints();
     syn::parse_quote!(#[allow(#lints)])
-}
-
-/// A durable operation with a literal name, as written in the body.
-pub(crate) struct Operation {
-    pub(crate) kind: &'static str,
-    /// The literal name, when the name is a string literal.
-    pub(crate) name: Option<LitStr>,
-    /// How the generated docs show the name.
-    pub(crate) label: String,
-    /// The names of the child contexts it is nested in, outermost first.
-    pub(crate) parents: Vec<String>,
-    /// Whether it sits in a loop body.
-    pub(crate) in_loop: bool,
-    /// Which context it belongs to (0 = the workflow's, then one per child-context closure).
-    pub(crate) scope: usize,
-    /// The `if`/`match` arms it sits in, as `(branch site, arm)`.
-    pub(crate) branches: Vec<(usize, usize)>,
-    /// Options chained on the call, as written (`.retry(..)`, `.timeout(..)`).
-    pub(crate) options: Vec<String>,
-}
-
-impl Operation {
-    /// Whether the two operations sit in different arms of one `if`/`match`, so at most one of
-    /// them runs.
-    pub(crate) fn exclusive_with(&self, other: &Operation) -> bool {
-        self.branches
-            .iter()
-            .any(|(site, arm)| other.branches.iter().any(|(s, a)| s == site && a != arm))
-    }
 }
 
 /// Lints a workflow body in place. Returns the operations it found, in source order. `file`
@@ -151,6 +126,19 @@ struct Linter<'a> {
     parents: Vec<String>,
     /// > 0 inside a loop body.
     loops: usize,
+    next_loop: usize,
+    next_lane: usize,
+    next_helper: usize,
+    /// The structure around the current point (arms, loops, child contexts, helpers).
+    frames: Vec<Frame>,
+    /// In a helper's walk: the index its first operation gets in the workflow's list.
+    op_base: usize,
+    /// The saga steps seen so far, for `saga.compensate()`.
+    saga_steps: Vec<String>,
+    /// `const`s declared in the body: their string value, when they have one.
+    local_consts: HashMap<String, Option<String>>,
+    /// Fns declared in the body.
+    local_fns: ops::LocalFns,
     ops: Vec<Operation>,
 }
 
@@ -232,6 +220,14 @@ impl<'a> Linter<'a> {
             next_branch: 0,
             parents: Vec::new(),
             loops: 0,
+            next_loop: 0,
+            next_lane: 0,
+            next_helper: 0,
+            frames: Vec::new(),
+            op_base: 0,
+            saga_steps: Vec::new(),
+            local_consts: HashMap::new(),
+            local_fns: HashMap::new(),
             ops: Vec::new(),
         }
     }
@@ -464,6 +460,14 @@ impl<'a> Linter<'a> {
                 }
                 _ => None,
             },
+            // `ctx.saga()`, `ctx.saga().step_retry(..)`: a saga.
+            Expr::MethodCall(m)
+                if (m.method == "saga" && self.is_ctx(&m.receiver))
+                    || (matches!(m.method.to_string().as_str(), "step_retry" | "compensation_retry")
+                        && self.type_of(&m.receiver).is_some_and(|t| t == "Saga")) =>
+            {
+                Some("Saga".to_owned())
+            }
             // A path built from a path (`base.join(name)`) is a path.
             Expr::MethodCall(m)
                 if rules::PATH_BUILDING_METHODS.contains(&m.method.to_string().as_str())
@@ -695,10 +699,11 @@ impl<'a> Linter<'a> {
 
     /// Visits a closure that runs as a child context: its first parameter is a context, and
     /// its operations are named in a scope of their own.
-    fn visit_context_body(&mut self, arg: &mut Expr, parent: String) {
+    fn visit_context_body(&mut self, arg: &mut Expr, parent: String, frame: Frame) {
         self.parents.push(parent);
         self.scopes.push(self.next_scope);
         self.next_scope += 1;
+        self.frames.push(frame);
         match arg {
             Expr::Closure(c) => {
                 self.names.push();
@@ -714,6 +719,7 @@ impl<'a> Linter<'a> {
             }
             other => self.visit_expr_mut(other),
         }
+        self.frames.pop();
         self.scopes.pop();
         self.parents.pop();
     }
@@ -750,6 +756,7 @@ impl<'a> Linter<'a> {
         }
         self.check_method(call, &method, argc);
         self.check_helper_method(call, &method);
+        self.helper_method(call, &method);
         if let Some(turbofish) = &call.turbofish {
             for arg in &turbofish.args {
                 if let syn::GenericArgument::Type(ty) = arg {
@@ -761,8 +768,10 @@ impl<'a> Linter<'a> {
         let steps = prepass::step_positions(&method, argc);
         let contexts = prepass::context_positions(&method, argc);
         if !steps.is_empty() || !contexts.is_empty() {
+            let mut within = None;
             if self.in_step == 0 {
                 let kind = match method.as_str() {
+                    "step" if argc == 3 => "saga step",
                     "step" => "step",
                     "wait_for_callback" => "callback",
                     "wait_for_condition" => "wait for condition",
@@ -770,15 +779,17 @@ impl<'a> Linter<'a> {
                     "map" => "map",
                     _ => "retry block",
                 };
+                within = Some(self.next_op_index());
                 self.record_op(kind, &call.args);
             }
-            self.visit_expr_mut(&mut call.receiver);
             let parent = self.ops.last().map(|op| op.label.clone()).unwrap_or_default();
+            self.visit_expr_mut(&mut call.receiver);
             for (i, arg) in call.args.iter_mut().enumerate() {
                 if steps.contains(&i) {
                     self.visit_step_body(arg);
                 } else if contexts.contains(&i) {
-                    self.visit_context_body(arg, parent.clone());
+                    let frame = within.map_or_else(|| self.lane_frame(parent.clone()), Frame::Context);
+                    self.visit_context_body(arg, parent.clone(), frame);
                 } else {
                     self.visit_expr_mut(arg);
                 }
@@ -794,7 +805,7 @@ impl<'a> Linter<'a> {
             }
             ("run", 1) => {
                 if self.in_step == 0 {
-                    self.record_op("step", &call.args);
+                    self.record_run(call.args.first());
                 }
                 visit_mut::visit_expr_method_call_mut(self, call);
             }
@@ -805,15 +816,29 @@ impl<'a> Linter<'a> {
                     } else {
                         method.as_str()
                     };
-                    self.record("step", None, format!("`{name}` (`ctx.{method}()`)"));
+                    self.record_sdk_step(name, &method);
                 }
                 visit_mut::visit_expr_method_call_mut(self, call);
             }
-            ("create_callback", 1) | ("invoke", 3) | ("parallel", 2) if self.in_step == 0 => {
+            ("compensate", 0) if self.in_step == 0 && self.is_saga(&call.receiver) => {
+                self.record_compensation();
+                visit_mut::visit_expr_method_call_mut(self, call);
+            }
+            ("parallel", 2) if self.in_step == 0 => {
+                // The branches, wherever they are written in the arguments, run in its context.
+                let within = self.next_op_index();
+                self.record_op("parallel", &call.args);
+                self.visit_expr_mut(&mut call.receiver);
+                self.frames.push(Frame::Context(within));
+                for arg in &mut call.args {
+                    self.visit_expr_mut(arg);
+                }
+                self.frames.pop();
+            }
+            ("create_callback", 1) | ("invoke", 3) if self.in_step == 0 => {
                 let kind = match method.as_str() {
                     "create_callback" => "callback",
-                    "invoke" => "invoke",
-                    _ => "parallel",
+                    _ => "invoke",
                 };
                 self.record_op(kind, &call.args);
                 visit_mut::visit_expr_method_call_mut(self, call);
@@ -835,8 +860,7 @@ impl<'a> Linter<'a> {
                 visit_mut::visit_expr_method_call_mut(self, call);
                 if let Some(op) = self.ops.get_mut(first) {
                     let args = &call.args;
-                    let text = quote::quote!(#args).to_string();
-                    op.options.push(format!(".{method}({text})"));
+                    op.options.push(format!(".{method}({})", tidy(args)));
                 }
             }
             _ => visit_mut::visit_expr_method_call_mut(self, call),
@@ -942,60 +966,21 @@ impl<'a> Linter<'a> {
         }
     }
 
-    fn record_op(&mut self, kind: &'static str, args: &Punctuated<Expr, syn::Token![,]>) {
-        let name = match args.first() {
-            Some(Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(name),
-                ..
-            })) => Some(name.clone()),
-            _ => None,
-        };
-        let label = match (&name, args.first()) {
-            (Some(lit), _) => format!("`{}`", lit.value()),
-            // `ctx.run(charge(..))`: named after the `#[step]` fn unless it sets `name`.
-            (None, Some(Expr::Call(call))) if kind == "step" => match &*call.func {
-                Expr::Path(p) => p.path.segments.last().map_or_else(
-                    || "(computed)".to_owned(),
-                    |s| format!("`{}` (a `#[step]` fn)", s.ident),
-                ),
-                _ => "(computed)".to_owned(),
-            },
-            _ => "(computed)".to_owned(),
-        };
-        self.record(kind, name, label);
-    }
-
-    fn record(&mut self, kind: &'static str, name: Option<LitStr>, label: String) {
-        self.ops.push(Operation {
-            kind,
-            name,
-            label,
-            parents: self.parents.clone(),
-            in_loop: self.loops > 0,
-            scope: self.scopes.last().copied().unwrap_or_default(),
-            branches: self.branches.clone(),
-            options: Vec::new(),
-        });
-    }
-
-    fn branch<F: FnOnce(&mut Self)>(&mut self, site: usize, arm: usize, f: F) {
-        self.branches.push((site, arm));
-        f(self);
-        self.branches.pop();
-    }
-
     /// Registers the items of a block (visible in the whole block) before walking it.
     fn declare_items(&mut self, stmts: &[Stmt]) {
         for stmt in stmts {
             let Stmt::Item(item) = stmt else { continue };
             match item {
                 Item::Use(u) => self.names.bind_use(&u.tree, &mut Vec::new()),
-                Item::Fn(f) => self.names.bind(
-                    f.sig.ident.to_string(),
-                    Binding::Item {
-                        interior_mutable: false,
-                    },
-                ),
+                Item::Fn(f) => {
+                    self.names.bind(
+                        f.sig.ident.to_string(),
+                        Binding::Item {
+                            interior_mutable: false,
+                        },
+                    );
+                    self.local_fns.insert(f.sig.ident.to_string(), Rc::new(f.clone()));
+                }
                 Item::Static(s) => {
                     let interior_mutable = type_last_ident(&s.ty)
                         .is_some_and(|t| rules::is_interior_mutable(&t))
@@ -1011,6 +996,9 @@ impl<'a> Linter<'a> {
                     }
                 }
                 other => {
+                    if let Item::Const(c) = other {
+                        self.declare_const(c);
+                    }
                     if let Some(ident) = file::item_ident(other) {
                         self.names.bind(
                             ident.to_string(),
@@ -1121,12 +1109,22 @@ impl VisitMut for Linter<'_> {
             Expr::If(e) => {
                 let site = self.next_branch;
                 self.next_branch += 1;
+                let cond = &e.cond;
+                let test = format!("if {}", tidy(cond));
+                let arm = |arm: usize, label: &str| Frame::Arm {
+                    site,
+                    arm,
+                    arms: 2,
+                    test: test.clone(),
+                    label: label.to_owned(),
+                };
+                let (yes, no) = (arm(0, "yes"), arm(1, "no"));
                 self.names.push();
                 self.visit_expr_mut(&mut e.cond);
-                self.branch(site, 0, |this| this.visit_block_mut(&mut e.then_branch));
+                self.framed(yes, |this| this.visit_block_mut(&mut e.then_branch));
                 self.names.pop();
                 if let Some((_, els)) = &mut e.else_branch {
-                    self.branch(site, 1, |this| this.visit_expr_mut(els));
+                    self.framed(no, |this| this.visit_expr_mut(els));
                 }
             }
             Expr::Let(l) => {
@@ -1136,9 +1134,24 @@ impl VisitMut for Linter<'_> {
             Expr::Match(e) => {
                 let site = self.next_branch;
                 self.next_branch += 1;
+                let scrutinee = &e.expr;
+                let test = format!("match {}", tidy(scrutinee));
+                let arms = e.arms.len();
                 self.visit_expr_mut(&mut e.expr);
                 for (i, arm) in e.arms.iter_mut().enumerate() {
-                    self.branch(site, i, |this| {
+                    let pat = &arm.pat;
+                    let label = match &arm.guard {
+                        Some((_, guard)) => format!("{} if {}", tidy(pat), tidy(guard)),
+                        None => tidy(pat),
+                    };
+                    let frame = Frame::Arm {
+                        site,
+                        arm: i,
+                        arms,
+                        test: test.clone(),
+                        label,
+                    };
+                    self.framed(frame, |this| {
                         this.names.push();
                         this.names.bind_pat(&arm.pat, ValueFacts::default());
                         this.visit_arm_mut(arm);
@@ -1149,19 +1162,29 @@ impl VisitMut for Linter<'_> {
             Expr::ForLoop(f) => {
                 self.judge_iteration(&f.expr, hash::Consumer::For(&f.body));
                 self.visit_expr_mut(&mut f.expr);
-                self.loops += 1;
-                self.names.push();
-                self.names.bind_pat(&f.pat, ValueFacts::default());
-                self.visit_block_mut(&mut f.body);
-                self.names.pop();
-                self.loops -= 1;
+                let (pat, iterated) = (&f.pat, &f.expr);
+                let frame = self.loop_frame(format!("for {} in {}", tidy(pat), tidy(iterated)));
+                self.framed(frame, |this| {
+                    this.names.push();
+                    this.names.bind_pat(&f.pat, ValueFacts::default());
+                    this.visit_block_mut(&mut f.body);
+                    this.names.pop();
+                });
             }
             Expr::While(_) | Expr::Loop(_) => {
-                self.loops += 1;
-                self.names.push();
-                visit_mut::visit_expr_mut(self, expr);
-                self.names.pop();
-                self.loops -= 1;
+                let label = match &*expr {
+                    Expr::While(w) => {
+                        let cond = &w.cond;
+                        format!("while {}", tidy(cond))
+                    }
+                    _ => "loop".to_owned(),
+                };
+                let frame = self.loop_frame(label);
+                self.framed(frame, |this| {
+                    this.names.push();
+                    visit_mut::visit_expr_mut(this, expr);
+                    this.names.pop();
+                });
             }
             Expr::Closure(c) => {
                 self.names.push();
@@ -1184,12 +1207,22 @@ impl VisitMut for Linter<'_> {
                 };
                 self.check_hash_argument(call);
                 self.check_helper_call(call);
+                self.helper_call(call);
                 if branch {
                     self.visit_expr_mut(&mut call.func);
                     let n = call.args.len();
+                    let label = match call.args.first() {
+                        Some(Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(name),
+                            ..
+                        })) if n == 2 => format!("branch {}", name.value()),
+                        Some(name) if n == 2 => format!("branch {}", tidy(name)),
+                        _ => "branch".to_owned(),
+                    };
+                    let frame = self.lane_frame(label);
                     for (i, arg) in call.args.iter_mut().enumerate() {
                         if i + 1 == n {
-                            self.visit_context_body(arg, "parallel branch".to_owned());
+                            self.visit_context_body(arg, "parallel branch".to_owned(), frame.clone());
                         } else {
                             self.visit_expr_mut(arg);
                         }
