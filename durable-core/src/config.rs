@@ -1,7 +1,7 @@
 //! Per-execution settings a backend hands the engine: where logs go and, in tests, which
 //! steps are mocked.
 
-use crate::logger::{JsonLinesSink, LogSink};
+use crate::logger::{AutoSink, LogSink};
 use crate::wire::ErrorObject;
 use std::sync::Arc;
 
@@ -38,8 +38,10 @@ pub trait StepInterceptor: Send + Sync {
 /// Settings for one execution.
 #[derive(Clone)]
 pub struct ExecutionConfig {
-    /// Where replay-aware log records go (default: JSON lines on standard output, as Lambda
-    /// and CloudWatch expect).
+    /// Where replay-aware log records go. The default, [`AutoSink`], makes them `tracing`
+    /// events when a subscriber is installed and JSON lines on standard output (the format
+    /// CloudWatch-based checks filter on) otherwise; [`JsonLinesSink`](crate::logger::JsonLinesSink) or
+    /// [`TracingSink`](crate::logger::TracingSink) force one of them.
     pub log_sink: Arc<dyn LogSink>,
     /// Step mocks (test runner only).
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
@@ -56,7 +58,7 @@ pub struct ExecutionConfig {
 impl Default for ExecutionConfig {
     fn default() -> Self {
         ExecutionConfig {
-            log_sink: Arc::new(JsonLinesSink),
+            log_sink: Arc::new(AutoSink),
             step_interceptor: None,
             plugins: Vec::new(),
             trace: None,

@@ -23,6 +23,8 @@ use std::task::{Context, Poll, Waker};
 #[derive(Clone, Debug)]
 pub(crate) struct OpIdentity {
     pub path: OperationPath,
+    /// Its position (1-based) among the operations of its context: the last part of `path`.
+    pub index: u64,
     pub id: String,
     pub parent_id: Option<String>,
     pub name: Option<String>,
@@ -272,6 +274,11 @@ impl Execution {
 
     pub fn is_replaying(&self) -> bool {
         self.lock().replaying
+    }
+
+    /// Whether history holds a record with wire id `id`.
+    pub fn has_record(&self, id: &str) -> bool {
+        self.lock().ops.contains_key(id)
     }
 
     /// Looks up the record of `op`, checking that history recorded the same kind of operation

@@ -23,6 +23,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use tracing::Instrument;
 
 /// Runs `workflow` for one invocation `event`, checkpointing through `client`.
 ///
@@ -41,6 +42,21 @@ pub async fn run_invocation<W: Workflow>(
                 .into(),
         ));
     }
+    let span = crate::telemetry::invocation_span(&event.durable_execution_arn);
+    let output = invocation(workflow, event, client, config, &span)
+        .instrument(span.clone())
+        .await;
+    crate::telemetry::record_outcome(&span, &output);
+    output
+}
+
+async fn invocation<W: Workflow>(
+    workflow: &W,
+    event: InvocationInput,
+    client: Arc<dyn CheckpointClient>,
+    config: ExecutionConfig,
+    span: &tracing::Span,
+) -> Result<InvocationOutput, InvocationError> {
     let arn = event.durable_execution_arn;
     let token = event.checkpoint_token;
     let mut operations = event.initial_execution_state.operations;
@@ -60,6 +76,8 @@ pub async fn run_invocation<W: Workflow>(
         .iter()
         .any(|o| o.operation_type != OperationType::Execution);
     let updated = event.updated_operation_ids;
+    span.record("replaying", !is_first_invocation);
+    span.record("operations", operations.len());
     crate::plugin::notify(&plugins, |p| {
         p.on_invocation_start(&crate::plugin::InvocationStart {
             execution_arn: &arn,
@@ -77,6 +95,7 @@ pub async fn run_invocation<W: Workflow>(
             op.operation_type,
             OperationType::Wait | OperationType::Callback | OperationType::ChainedInvoke
         ) {
+            crate::telemetry::operation_ended_while_suspended(op);
             let info = crate::plugin::OperationInfo {
                 execution_arn: &arn,
                 operation_id: &op.id,

@@ -41,6 +41,7 @@ pub mod plugin;
 pub mod retry;
 pub mod serdes;
 pub mod shadow;
+pub mod telemetry;
 pub mod trace;
 pub mod wire;
 pub mod workflow;
@@ -56,7 +57,7 @@ pub use context::{
 };
 pub use error::{CheckpointError, DurableError, InvocationError, NonDeterminism};
 pub use invocation::run_invocation;
-pub use logger::{Level, LogRecord, LogSink, Logger};
+pub use logger::{AutoSink, JsonLinesSink, Level, LogRecord, LogSink, Logger, TracingSink};
 pub use manifest::{OperationSpec, WorkflowManifest};
 pub use plugin::{AttemptOutcome, InvocationEnd, InvocationStart, OperationInfo, Plugin};
 pub use retry::{Jitter, RetryDecision, RetryPolicy, RetryPresets, RetryStrategy, StepFailure};

@@ -5,9 +5,9 @@
 //! The shadow run is pure. Recorded operations return their recorded outcomes; where a live
 //! run would have to do something (run a step body, start an operation, wait for the
 //! service), the shadow run stops there for good. It never checkpoints, never calls a step
-//! body, a mock, a plugin or the log sink, and changes nothing the real run recorded. A
-//! completed context the real invocation entered has its body run aside, so what it asks is
-//! compared too (see `context/child.rs`).
+//! body, a mock, a plugin, the log sink or a `tracing` subscriber, and changes nothing the
+//! real run recorded. A completed context the real invocation entered has its body run aside,
+//! so what it asks is compared too (see `context/child.rs`).
 
 use crate::checkpoint::{BoxFuture, CheckpointClient};
 use crate::config::ExecutionConfig;
@@ -21,12 +21,21 @@ use crate::wire::{CheckpointRequest, CheckpointResponse, ErrorObject, ExecutionS
 use crate::workflow::Workflow;
 use std::sync::Arc;
 use std::task::Poll;
+use tracing::instrument::WithSubscriber;
 
 /// Replays `workflow` against `state` (taken from the real invocation's
 /// [`TraceRecorder`]) and returns what this second run asked of the service.
 ///
 /// Workflow code runs in the calling task: run it in a task of its own to survive a panic.
+/// Nothing it records with `tracing` (the engine's spans, the workflow's own events) reaches
+/// a subscriber: the real run recorded it already.
 pub async fn shadow_replay<W: Workflow>(workflow: &W, state: ReplayState) -> Trace {
+    replay(workflow, state)
+        .with_subscriber(tracing::Dispatch::none())
+        .await
+}
+
+async fn replay<W: Workflow>(workflow: &W, state: ReplayState) -> Trace {
     let ReplayState {
         arn,
         operations,

@@ -35,6 +35,8 @@ pub struct Callback<T> {
     op: OpIdentity,
     id: String,
     serdes: Arc<dyn Serdes<T>>,
+    /// The callback had not ended when it was created (for the `operation ended` event).
+    open: bool,
     _result: PhantomData<fn() -> T>,
 }
 
@@ -143,16 +145,18 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for CreateCallback<T> {
                 timeout_seconds: options.timeout_seconds,
                 heartbeat_timeout_seconds: options.heartbeat_timeout_seconds,
             });
-            let mut record = exec.lookup(&op)?;
+            let mut record = ctx.lookup(&op)?;
             if ctx.inner.mode == ContextMode::ReplaySucceeded && record.is_none() {
                 return Err(missing_in_replay(&exec, &op));
             }
             if record.is_none() {
                 let mut start = op.update(OperationAction::Start);
                 start.callback_options = Some(options);
+                crate::telemetry::operation_started(&op);
                 exec.checkpoint(start).await?;
                 record = exec.lock().ops.get(&op.id).cloned();
             }
+            let open = !record.as_ref().is_some_and(|r| r.status.is_terminal());
             let id = record
                 .and_then(|r| r.callback_details.as_ref()?.callback_id.clone())
                 .ok_or_else(|| {
@@ -167,6 +171,7 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for CreateCallback<T> {
                 op,
                 id,
                 serdes,
+                open,
                 _result: PhantomData,
             })
         })
@@ -183,6 +188,9 @@ impl<T: DeserializeOwned + Send + 'static> Callback<T> {
     pub async fn result(self) -> Result<T, DurableError> {
         let exec = self.ctx.exec().clone();
         let done = exec.wait_for(&self.op.id, |r| r.status.is_terminal()).await?;
+        if self.open {
+            crate::telemetry::operation_ended(&self.op, done.status);
+        }
         let details = done.callback_details.clone().unwrap_or_default();
         let name = self.op.name.clone();
         let error = |default_type: &str| {

@@ -23,6 +23,7 @@ use serde::Serialize;
 use std::future::{Future, IntoFuture};
 use std::panic::Location;
 use std::sync::Arc;
+use tracing::Instrument;
 
 type Summary<T> = Arc<dyn Fn(&T) -> String + Send + Sync>;
 
@@ -140,7 +141,7 @@ where
     } = child;
     let exec = ctx.exec().clone();
     let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
-    let record = exec.lookup(&op)?;
+    let record = ctx.lookup(&op)?;
     if ctx.inner.mode == ContextMode::ReplaySucceeded
         && !record.as_ref().is_some_and(|r| r.status.is_terminal())
     {
@@ -154,7 +155,10 @@ where
                 .unwrap_or_default();
             if details.replay_children == Some(true) {
                 // Rebuild the large result from the children's records; nothing is written.
-                return body(ctx.child(&op, ContextMode::ReplaySucceeded)).await;
+                let child = ctx.child(&op, ContextMode::ReplaySucceeded);
+                let span = crate::telemetry::context_span(&child, &op);
+                let rebuild = span.in_scope(|| body(child));
+                return rebuild.instrument(span).await;
             }
             exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
             return exec.decode(&op, &*serdes, details.result.as_deref());
@@ -179,7 +183,11 @@ where
         }
     }
 
-    let outcome = body(ctx.child(&op, ctx.inner.mode)).await;
+    // The body runs in the context's span, so its operations' spans and events nest in it.
+    let child = ctx.child(&op, ctx.inner.mode);
+    let span = crate::telemetry::context_span(&child, &op);
+    let live = span.in_scope(|| body(child));
+    let outcome = live.instrument(span).await;
     if let Some(fatal) = exec.fatal() {
         // Suspension, non-determinism, checkpoint failure: the child did not finish; record
         // nothing so the next invocation resumes it.

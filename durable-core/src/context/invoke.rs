@@ -100,7 +100,7 @@ where
                 result_serdes,
             } = self;
             let exec = ctx.exec().clone();
-            let record = exec.lookup(&op)?;
+            let record = ctx.lookup(&op)?;
             if ctx.inner.mode == ContextMode::ReplaySucceeded
                 && !record.as_ref().is_some_and(|r| r.status.is_terminal())
             {
@@ -148,9 +148,14 @@ where
                     function_name,
                     tenant_id,
                 });
+                crate::telemetry::operation_started(&op);
                 exec.checkpoint(start).await?;
             }
+            let open = !record.as_ref().is_some_and(|r| r.status.is_terminal());
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
+            if open {
+                crate::telemetry::operation_ended(&op, done.status);
+            }
             let details = done.chained_invoke_details.clone().unwrap_or_default();
             if done.status == OperationStatus::Succeeded {
                 let cx = SerdesContext {

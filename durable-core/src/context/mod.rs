@@ -112,6 +112,9 @@ pub(crate) struct ContextInner {
     /// root), as history's `ParentId` chain spells them: what step mocks are addressed by.
     pub scope: Arc<str>,
     pub counter: AtomicU64,
+    /// The highest position among this context's operations whose record the code has looked
+    /// up (0: none yet): where its replay has got to.
+    pub reached: AtomicU64,
     pub mode: ContextMode,
 }
 
@@ -151,6 +154,7 @@ impl DurableContext {
                 name: None,
                 scope: Arc::from(""),
                 counter: AtomicU64::new(0),
+                reached: AtomicU64::new(0),
                 mode: ContextMode::Normal,
             }),
         }
@@ -167,6 +171,7 @@ impl DurableContext {
                 name: op.name.clone(),
                 scope: Arc::from(scoped(&self.inner.scope, op.name.as_deref())),
                 counter: AtomicU64::new(0),
+                reached: AtomicU64::new(0),
                 mode,
             }),
         }
@@ -186,6 +191,7 @@ impl DurableContext {
                 // part of their path.
                 scope: self.inner.scope.clone(),
                 counter: AtomicU64::new(0),
+                reached: AtomicU64::new(0),
                 mode: self.inner.mode,
             }),
         }
@@ -223,6 +229,7 @@ impl DurableContext {
         let op = OpIdentity {
             id: path.wire_id(),
             path,
+            index: n,
             parent_id: self.inner.parent_id.clone(),
             name: name.0,
             op_type,
@@ -244,12 +251,38 @@ impl DurableContext {
         &self.inner.exec.arn
     }
 
-    /// Whether the code is currently re-running operations recorded in history.
+    /// Whether the code of this context is currently re-running what an earlier invocation
+    /// ran: history holds the operation after the last one this context has reached (as the
+    /// reference SDKs decide). Once an invocation runs anything live (a step body, an
+    /// operation history does not hold), it is not replaying anywhere.
     pub fn is_replaying(&self) -> bool {
-        self.inner.exec.is_replaying()
+        let inner = &self.inner;
+        if inner.mode == ContextMode::ReplaySucceeded {
+            // Rebuilding a large result from records: nothing in it runs live.
+            return true;
+        }
+        if !inner.exec.is_replaying() {
+            return false;
+        }
+        let next = OperationPath::child(inner.path.as_ref(), inner.reached.load(Ordering::Relaxed) + 1);
+        inner.exec.has_record(&next.wire_id())
     }
 
-    /// A replay-aware logger: records written while replaying are dropped.
+    /// Looks up the record of `op`, an operation of this context (see [`Execution::lookup`]),
+    /// and notes that the code has reached it.
+    pub(crate) fn lookup(
+        &self,
+        op: &OpIdentity,
+    ) -> Result<Option<Arc<crate::wire::Operation>>, crate::error::DurableError> {
+        let record = self.inner.exec.lookup(op)?;
+        // Written only by the invocation's one task: no read-modify-write needed.
+        if op.index > self.inner.reached.load(Ordering::Relaxed) {
+            self.inner.reached.store(op.index, Ordering::Relaxed);
+        }
+        Ok(record)
+    }
+
+    /// A replay-aware logger: records written while this context replays are dropped.
     pub fn logger(&self) -> Logger {
         Logger::new(
             self.inner.exec.clone(),
@@ -257,5 +290,6 @@ impl DurableContext {
             self.inner.name.clone(),
             None,
         )
+        .in_context(self.clone())
     }
 }

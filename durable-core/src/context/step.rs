@@ -21,6 +21,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 use std::panic::Location;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// How often a step body may run per attempt.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -166,7 +167,7 @@ where
     let retry: Arc<dyn RetryStrategy> = retry.unwrap_or_else(|| Arc::new(RetryPresets::default_policy()));
     let mut body = Some(body);
     loop {
-        let record = exec.lookup(&op)?;
+        let record = ctx.lookup(&op)?;
         if ctx.inner.mode == ContextMode::ReplaySucceeded
             && !record.as_ref().is_some_and(|r| r.status.is_terminal())
         {
@@ -290,19 +291,30 @@ where
     let logger = Logger::new(exec.clone(), Some(op.id.clone()), op.name.clone(), Some(attempt));
     let plugins = &exec.config.plugins;
     let info = op.info(&exec.arn);
-    crate::plugin::notify(plugins, |p| p.on_attempt_start(&info, attempt));
-    let outcome = match body(StepContext { attempt, logger }).await {
+    // The body runs in the attempt's span: what it (and the closure creating it) records
+    // with `tracing` lands there.
+    let span = crate::telemetry::step_span(op, attempt);
+    let body = span.in_scope(|| {
+        crate::plugin::notify(plugins, |p| p.on_attempt_start(&info, attempt));
+        body(StepContext { attempt, logger })
+    });
+    let outcome = match body.instrument(span.clone()).await {
         Ok(v) => Ok(v),
         Err(e) => {
             let object = error_object_of(&e);
             Err((object, Some(Box::new(e) as Box<dyn std::any::Any + Send + Sync>)))
         }
     };
-    let reported = match &outcome {
-        Ok(_) => crate::plugin::AttemptOutcome::Succeeded,
-        Err((error, _)) => crate::plugin::AttemptOutcome::Failed(error),
-    };
-    crate::plugin::notify(plugins, |p| p.on_attempt_end(&info, attempt, &reported));
+    span.in_scope(|| {
+        let reported = match &outcome {
+            Ok(_) => crate::plugin::AttemptOutcome::Succeeded,
+            Err((error, _)) => {
+                crate::telemetry::attempt_failed(error);
+                crate::plugin::AttemptOutcome::Failed(error)
+            }
+        };
+        crate::plugin::notify(plugins, |p| p.on_attempt_end(&info, attempt, &reported));
+    });
     outcome
 }
 

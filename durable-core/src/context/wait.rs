@@ -83,7 +83,7 @@ impl IntoFuture for Wait {
             if traced {
                 exec.trace_request(&op.id, || crate::trace::Request::Wait { seconds });
             }
-            let record = exec.lookup(&op)?;
+            let record = ctx.lookup(&op)?;
             if ctx.inner.mode == ContextMode::ReplaySucceeded
                 && !record.as_ref().is_some_and(|r| r.status.is_terminal())
             {
@@ -94,9 +94,14 @@ impl IntoFuture for Wait {
                 start.wait_options = Some(WaitOptions {
                     wait_seconds: Some(seconds),
                 });
+                crate::telemetry::operation_started(&op);
                 exec.checkpoint(start).await?;
             }
+            let open = !record.as_ref().is_some_and(|r| r.status.is_terminal());
             let done = exec.wait_for(&op.id, |r| r.status.is_terminal()).await?;
+            if open {
+                crate::telemetry::operation_ended(&op, done.status);
+            }
             match done.status {
                 OperationStatus::Succeeded => Ok(()),
                 status => Err(DurableError::Failed(Box::new(

@@ -21,6 +21,7 @@ use std::fmt::Display;
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// What a wait strategy decided after a poll.
 #[derive(Clone, Debug, PartialEq)]
@@ -219,7 +220,7 @@ where
     let mut check = Some(check);
     let mut initial = Some(initial_state);
     loop {
-        let record = exec.lookup(&op)?;
+        let record = ctx.lookup(&op)?;
         if ctx.inner.mode == ContextMode::ReplaySucceeded
             && !record.as_ref().is_some_and(|r| r.status.is_terminal())
         {
@@ -237,8 +238,12 @@ where
                 continue;
             }
             Some(OperationStatus::Started) => {}
-            Some(OperationStatus::Ready) | None => {
+            Some(OperationStatus::Ready) => {
                 exec.enqueue(op.update(OperationAction::Start))?;
+            }
+            None => {
+                exec.enqueue(op.update(OperationAction::Start))?;
+                crate::telemetry::operation_started(&op);
             }
             Some(_) => {
                 let error = details
@@ -270,7 +275,9 @@ where
         let outcome = {
             let _running = exec.running();
             let logger = Logger::new(exec.clone(), Some(op.id.clone()), op.name.clone(), Some(attempt));
-            check(state, StepContext { attempt, logger }).await
+            let span = crate::telemetry::step_span(&op, attempt);
+            let check = span.in_scope(|| check(state, StepContext { attempt, logger }));
+            check.instrument(span).await
         };
         let new_state = match outcome {
             Ok(s) => s,
@@ -295,6 +302,7 @@ where
                 let mut update = op.update(OperationAction::Succeed);
                 update.payload = Some(payload.clone());
                 exec.checkpoint(update).await?;
+                crate::telemetry::operation_ended(&op, OperationStatus::Succeeded);
                 return exec.decode(&op, &*serdes, Some(&payload));
             }
             WaitDecision::Continue(delay) => {
@@ -315,6 +323,7 @@ async fn fail<S>(exec: &Arc<Execution>, op: &OpIdentity, error: ErrorObject) -> 
     let mut update = op.update(OperationAction::Fail);
     update.error = Some(error.clone());
     exec.checkpoint(update).await?;
+    crate::telemetry::operation_ended(op, OperationStatus::Failed);
     Err(DurableError::WaitForConditionFailed {
         name: op.name.clone(),
         position: op.path.to_string(),

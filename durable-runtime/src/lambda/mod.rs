@@ -105,8 +105,15 @@ fn check_event(input: InvocationInput) -> Result<InvocationInput, InvocationErro
     Ok(input)
 }
 
-/// Runs `workflow` as this Lambda function's handler, with the default [`ExecutionConfig`]
-/// (log records as JSON lines on standard output), until the Lambda runtime stops.
+/// Runs `workflow` as this Lambda function's handler, with the default [`ExecutionConfig`],
+/// until the Lambda runtime stops.
+///
+/// Logging: with a `tracing` subscriber installed (`tracing_subscriber::fmt().json().init()`,
+/// or `lambda_runtime::tracing::init_default_subscriber()` with `lambda_runtime`'s default
+/// `tracing` feature), `ctx.logger()` records are events of target `durable::log` inside the
+/// `invocation`, `context` and `step` spans (see [`crate::telemetry`]); without one, they are
+/// JSON lines on standard output with a top-level `executionArn`. [`run_with_config`] with a
+/// [`crate::JsonLinesSink`] or [`crate::TracingSink`] as `log_sink` forces either.
 pub async fn run<W: Workflow>(workflow: W) -> Result<(), Error> {
     run_with_config(workflow, |_| ExecutionConfig::default()).await
 }

@@ -29,6 +29,8 @@ use durable_core::wire::{EpochMillis, ErrorObject, InvocationInput, InvocationOu
 use durable_core::{run_invocation, ExecutionConfig, LogSink, StepInterceptor, Workflow};
 use functions::{Functions, RegisteredWorkflow, Target};
 use std::sync::Arc;
+use tracing::instrument::WithSubscriber;
+use tracing::Instrument;
 
 /// Errors of the local engine itself (not of the workflows it runs).
 #[derive(Clone, Debug, thiserror::Error)]
@@ -72,7 +74,8 @@ pub struct EngineOptions {
     pub max_invocation_retries: u32,
     /// Invocations after which [`LocalEngine::run_to_completion`] gives up.
     pub max_invocations: u32,
-    /// Where workflow logs go.
+    /// Where workflow logs go (`None`: [`durable_core::AutoSink`], `tracing` events when a
+    /// subscriber is installed, JSON lines on standard output otherwise).
     pub log_sink: Option<Arc<dyn LogSink>>,
     /// Step mocks (test runner).
     pub step_interceptor: Option<Arc<dyn StepInterceptor>>,
@@ -85,7 +88,8 @@ pub struct EngineOptions {
     /// with error type `ReplayDivergence` and a report naming the operation and where the
     /// code created it, and [`LocalEngine::invoke`] returns
     /// [`EngineError::ReplayDivergence`]. The replay runs no step body, checkpoints nothing
-    /// and logs nothing, so it changes nothing else; it costs a second replay per invocation.
+    /// and logs nothing (no log record, no `tracing` event or span), so it changes nothing
+    /// else; it costs a second replay per invocation.
     /// On in [`TestRunner`](crate::testing::TestRunner), off by default here (a staging
     /// worker turns it on: `durable worker --replay-check`).
     pub replay_check: bool,
@@ -312,8 +316,11 @@ impl LocalEngine {
         let recorder = self.options.replay_check.then(|| Arc::new(TraceRecorder::new()));
         config.trace = recorder.clone();
         let wf = workflow.clone();
-        // A separate task, so a panic in workflow code is a crashed invocation, not ours.
-        let joined = tokio::spawn(async move { run_invocation(&*wf, event, client, config).await }).await;
+        // A separate task, so a panic in workflow code is a crashed invocation, not ours. It
+        // records its spans and events where the caller does (the caller's span, a test's
+        // scoped subscriber).
+        let task = async move { run_invocation(&*wf, event, client, config).await };
+        let joined = tokio::spawn(task.in_current_span().with_current_subscriber()).await;
         let end = EpochMillis(self.clock.now_ms().max(start.0));
         let request_id = format!("{:032x}", fastrand::u128(..));
         let mut outcome = match joined {

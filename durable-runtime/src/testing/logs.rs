@@ -1,9 +1,11 @@
 //! Log records of a test run, collected in memory.
 
-use durable_core::{LogRecord, LogSink};
+use durable_core::{LogRecord, LogSink, TracingSink};
 use std::sync::Mutex;
 
-/// Collects log records in memory, in the order they were written.
+/// Collects log records in memory, in the order they were written, and hands each to
+/// [`TracingSink`] as well: a test that installs a `tracing` subscriber sees them as events
+/// (in the spans of the code that wrote them); without one, nothing is printed.
 #[derive(Debug, Default)]
 pub struct LogCollector {
     records: Mutex<Vec<LogRecord>>,
@@ -25,6 +27,7 @@ impl LogCollector {
 
 impl LogSink for LogCollector {
     fn emit(&self, record: &LogRecord) {
+        TracingSink.emit(record);
         self.records
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -35,6 +38,7 @@ impl LogSink for LogCollector {
     }
 
     fn emit_json(&self, record: &serde_json::Value) {
+        TracingSink.emit_json(record);
         self.all
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -69,6 +69,8 @@ use mocks::{lock, CallbackScripts, InvokeSetup, StepMocks};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::instrument::WithSubscriber;
+use tracing::Instrument;
 
 /// Runs one workflow under virtual time with an in-memory store.
 ///
@@ -252,7 +254,9 @@ impl<W: Workflow> TestRunner<W> {
         let run = Arc::new(self.prepare(input, false)?);
         let workflow = self.workflow.clone();
         let driver = run.clone();
-        let task = runtime.spawn(async move { driver.drive_main(&workflow).await });
+        // The run records its spans and events where the test does (its scoped subscriber).
+        let drive = async move { driver.drive_main(&workflow).await };
+        let task = runtime.spawn(drive.in_current_span().with_current_subscriber());
         Ok(TestRun::new(run, task))
     }
 

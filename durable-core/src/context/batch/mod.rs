@@ -31,6 +31,7 @@ use std::future::IntoFuture;
 use std::panic::Location;
 use std::sync::Arc;
 use std::task::Poll;
+use tracing::Instrument;
 
 /// Map or parallel: the sub-types and names that differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,7 +172,16 @@ where
                         name.into(),
                         location,
                     );
-                    (item.body)(batch.virtual_child(&op))
+                    // A flat item has no CONTEXT of its own, but a span all the same (boxed
+                    // again only when a subscriber records it).
+                    let item_ctx = batch.virtual_child(&op);
+                    let span = crate::telemetry::context_span(&item_ctx, &op);
+                    let future = span.in_scope(|| (item.body)(item_ctx));
+                    if span.is_disabled() {
+                        future
+                    } else {
+                        Box::pin(future.instrument(span))
+                    }
                 }
             };
             slots.push((index, Slot::Running(future)));
