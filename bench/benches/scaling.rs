@@ -79,7 +79,7 @@ fn history(n: u64) -> InvocationInput {
         durable_execution_arn: "arn:bench/inv".into(),
         checkpoint_token: "t".into(),
         initial_execution_state: ExecutionStatePage {
-            operations: ops,
+            operations: ops.into_iter().map(Into::into).collect(),
             next_marker: None,
         },
         updated_operation_ids: vec![],
@@ -167,9 +167,10 @@ fn main() {
                 calls: AtomicU64::new(0),
             });
             let mut event = history(0);
-            event.initial_execution_state.operations[0].execution_details = Some(ExecutionDetails {
-                input_payload: Some(n.to_string()),
-            });
+            std::sync::Arc::make_mut(&mut event.initial_execution_state.operations[0]).execution_details =
+                Some(ExecutionDetails {
+                    input_payload: Some(n.to_string()),
+                });
             let out = rt
                 .block_on(run_invocation(
                     &workflow,
@@ -218,7 +219,7 @@ fn main() {
             result: Some(payload.clone()),
             ..StepDetails::default()
         });
-        big.initial_execution_state.operations.push(op);
+        big.initial_execution_state.operations.push(op.into());
     }
     let text = serde_json::to_string(&big).expect("serializable");
     let total = time(7, || {

@@ -96,7 +96,9 @@ pub async fn run(sizes: &[u32], single: &[u32], runs: usize) -> Result<(), Strin
         let mut walls = Vec::new();
         let mut per_invocation: Vec<Vec<f64>> = Vec::new();
         for r in 0..=runs {
-            let runner = TestRunner::new(StepWaitSuspend).replay_check(false).plugin(timer.clone());
+            let runner = TestRunner::new(StepWaitSuspend)
+                .replay_check(false)
+                .plugin(timer.clone());
             let t0 = Instant::now();
             let result = runner.run(&Input { n }).await.map_err(|e| e.to_string())?;
             let wall = t0.elapsed().as_secs_f64() * 1000.0;

@@ -183,7 +183,8 @@ pub async fn run_once(workload: &str) -> Result<(bool, String), String> {
     match workload {
         "steps-1000" => {
             let n = 1000;
-            let r = TestRunner::new(Steps).replay_check(false)
+            let r = TestRunner::new(Steps)
+                .replay_check(false)
                 .run(&Input { n })
                 .await
                 .map_err(engine_error)?;
@@ -191,7 +192,8 @@ pub async fn run_once(workload: &str) -> Result<(bool, String), String> {
         }
         "step-wait-100" => {
             let n = 100;
-            let r = TestRunner::new(StepWait).replay_check(false)
+            let r = TestRunner::new(StepWait)
+                .replay_check(false)
                 .run(&Input { n })
                 .await
                 .map_err(engine_error)?;
@@ -199,7 +201,8 @@ pub async fn run_once(workload: &str) -> Result<(bool, String), String> {
         }
         "step-wait-100-suspend" => {
             let n = 100;
-            let r = TestRunner::new(StepWaitSuspend).replay_check(false)
+            let r = TestRunner::new(StepWaitSuspend)
+                .replay_check(false)
                 .run(&Input { n })
                 .await
                 .map_err(engine_error)?;
@@ -207,7 +210,8 @@ pub async fn run_once(workload: &str) -> Result<(bool, String), String> {
         }
         "map-500" => {
             let n = 500;
-            let r = TestRunner::new(MapItems).replay_check(false)
+            let r = TestRunner::new(MapItems)
+                .replay_check(false)
                 .run(&Input { n })
                 .await
                 .map_err(engine_error)?;

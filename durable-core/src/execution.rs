@@ -15,11 +15,47 @@ use crate::wire::{
     OperationType, OperationUpdate, StepDetails,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 /// Identity of one operation as the code creates it.
+/// The operation records of an execution, by wire id.
+pub(crate) type OpMap = HashMap<String, Arc<Operation>, BuildHasherDefault<IdHasher>>;
+
+/// Hashes operation ids: short strings the SDK derived from MD5 or the service assigned,
+/// looked up on every operation of every replay. SipHash's resistance to chosen keys buys
+/// nothing here (whoever controls the ids controls the execution) and costs several times
+/// more than this multiply-rotate hash.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(26) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(26) ^ u64::from(b)).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the high bits down: hashbrown takes its bucket index from the low bits and
+        // its control byte from the top 7.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct OpIdentity {
     pub path: OperationPath,
@@ -67,7 +103,7 @@ impl OpIdentity {
 }
 
 pub(crate) struct State {
-    pub ops: HashMap<String, Arc<Operation>>,
+    pub ops: OpMap,
     pub token: Option<String>,
     pub queue: VecDeque<(u64, OperationUpdate)>,
     next_seq: u64,
@@ -85,7 +121,7 @@ pub(crate) struct State {
     /// For the replay checker (a real run being traced): each record as the workflow code
     /// last read it, while the service changed it since without our doing (a callback
     /// answered, a timer fired mid-invocation). The shadow replay must see what this run saw.
-    observed: Option<HashMap<String, Arc<Operation>>>,
+    observed: Option<OpMap>,
 }
 
 impl State {
@@ -122,24 +158,21 @@ impl Execution {
     pub fn new(
         arn: String,
         token: String,
-        operations: Vec<Operation>,
+        operations: Vec<Arc<Operation>>,
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
     ) -> Self {
         let replaying = operations
             .iter()
             .any(|o| o.operation_type != OperationType::Execution);
-        let ops = operations
-            .into_iter()
-            .map(|o| (o.id.clone(), Arc::new(o)))
-            .collect();
+        let ops = operations.into_iter().map(|o| (o.id.clone(), o)).collect();
         Self::with_records(arn, Some(token), ops, client, config, replaying, None)
     }
 
     /// The execution of a shadow replay over the records a real invocation left.
     pub fn shadow(
         arn: String,
-        ops: HashMap<String, Arc<Operation>>,
+        ops: OpMap,
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
         reenter: Option<HashSet<OperationPath>>,
@@ -155,13 +188,13 @@ impl Execution {
     fn with_records(
         arn: String,
         token: Option<String>,
-        ops: HashMap<String, Arc<Operation>>,
+        ops: OpMap,
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
         replaying: bool,
         shadow: Option<Shadow>,
     ) -> Self {
-        let observed = (config.trace.is_some() && shadow.is_none()).then(HashMap::new);
+        let observed = (config.trace.is_some() && shadow.is_none()).then(OpMap::default);
         Execution {
             arn,
             client,
@@ -199,7 +232,7 @@ impl Execution {
     /// Moves the records out for the replay checker's shadow replay: each as this run last
     /// observed it, so a change the run never saw (a callback answered after the code last
     /// looked) does not make the replay take another path.
-    pub fn take_records(&self) -> HashMap<String, Arc<Operation>> {
+    pub fn take_records(&self) -> OpMap {
         let mut st = self.lock();
         let mut ops = std::mem::take(&mut st.ops);
         for (id, seen) in st.observed.take().unwrap_or_default() {
@@ -470,7 +503,7 @@ impl Execution {
         let mut ended = Vec::new();
         // Operations the response carries replace whatever we would derive locally, so only
         // the others are derived (the local service returns every operation it changed).
-        let returned: &[Operation] = response
+        let returned: &[Arc<Operation>] = response
             .new_execution_state
             .as_ref()
             .map_or(&[], |p| p.operations.as_slice());
@@ -527,7 +560,7 @@ impl Execution {
     }
 
     /// Merges a page fetched after a checkpoint response announced more.
-    pub fn merge(&self, operations: Vec<Operation>) {
+    pub fn merge(&self, operations: Vec<Arc<Operation>>) {
         let mut st = self.lock();
         for op in operations {
             upsert(&mut st.ops, op);
@@ -582,17 +615,17 @@ fn none_if_empty(s: Option<&str>) -> Option<&str> {
 }
 
 /// Inserts or replaces the record of `op` (without allocating a key when it is known).
-fn upsert(ops: &mut HashMap<String, Arc<Operation>>, op: Operation) {
+fn upsert(ops: &mut OpMap, op: Arc<Operation>) {
     match ops.get_mut(&op.id) {
-        Some(slot) => *slot = Arc::new(op),
+        Some(slot) => *slot = op,
         None => {
-            ops.insert(op.id.clone(), Arc::new(op));
+            ops.insert(op.id.clone(), op);
         }
     }
 }
 
 /// What the service will have recorded after `u`, for operations the response omits.
-fn apply_locally(ops: &mut HashMap<String, Arc<Operation>>, u: &OperationUpdate, now: EpochMillis) {
+fn apply_locally(ops: &mut OpMap, u: &OperationUpdate, now: EpochMillis) {
     if u.operation_type == OperationType::Execution {
         return;
     }

@@ -70,7 +70,7 @@ async fn invocation<W: Workflow>(
         operations.extend(page.operations);
     }
 
-    let input_payload = execution_input(&arn, operations.iter())?;
+    let input_payload = execution_input(&arn, operations.iter().map(|o| &**o))?;
     let plugins = config.plugins.clone();
     let is_first_invocation = !operations
         .iter()
@@ -125,7 +125,7 @@ async fn run_workflow<W: Workflow>(
     workflow: &W,
     arn: String,
     token: String,
-    operations: Vec<crate::wire::Operation>,
+    operations: Vec<Arc<crate::wire::Operation>>,
     input_payload: Option<String>,
     client: Arc<dyn CheckpointClient>,
     config: ExecutionConfig,
@@ -228,7 +228,7 @@ struct InFlight {
     request: Arc<CheckpointRequest>,
     call: CheckpointCall,
     /// Pages still to fetch after the response announced more.
-    paging: Option<BoxFuture<'static, Result<Vec<crate::wire::Operation>, CheckpointError>>>,
+    paging: Option<BoxFuture<'static, Result<Vec<Arc<crate::wire::Operation>>, CheckpointError>>>,
     response: Option<CheckpointResponse>,
 }
 
@@ -348,7 +348,7 @@ fn fetch_pages(
     exec: Arc<Execution>,
     token: String,
     marker: String,
-) -> BoxFuture<'static, Result<Vec<crate::wire::Operation>, CheckpointError>> {
+) -> BoxFuture<'static, Result<Vec<Arc<crate::wire::Operation>>, CheckpointError>> {
     Box::pin(async move {
         let mut ops = Vec::new();
         let mut marker = Some(marker);

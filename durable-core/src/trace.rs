@@ -100,7 +100,7 @@ pub struct Trace {
 pub struct ReplayState {
     pub(crate) arn: String,
     /// The invocation's own map of records, moved out of it (records are shared pointers).
-    pub(crate) operations: HashMap<String, Arc<Operation>>,
+    pub(crate) operations: crate::execution::OpMap,
     /// Contexts the real invocation entered: the shadow runs their bodies too (`None`: every
     /// context, when replaying a recorded history).
     pub(crate) entered: Option<HashSet<OperationPath>>,
@@ -237,7 +237,7 @@ impl TraceRecorder {
     }
 
     /// Ends a real invocation's recording, keeping the state its shadow replay needs.
-    pub(crate) fn finish(&self, ending: Ending, arn: String, operations: HashMap<String, Arc<Operation>>) {
+    pub(crate) fn finish(&self, ending: Ending, arn: String, operations: crate::execution::OpMap) {
         let trace = self.take_trace(ending);
         let entered = trace.entered.iter().cloned().collect();
         self.lock().finished = Some((

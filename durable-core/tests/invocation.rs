@@ -58,7 +58,7 @@ fn event(ops: Vec<Operation>, marker: Option<&str>) -> InvocationInput {
         durable_execution_arn: "arn:x/inv-1".into(),
         checkpoint_token: "t".into(),
         initial_execution_state: ExecutionStatePage {
-            operations: all,
+            operations: all.into_iter().map(Into::into).collect(),
             next_marker: marker.map(Into::into),
         },
         updated_operation_ids: vec![],
@@ -141,11 +141,11 @@ async fn emits_the_reference_checkpoint_sequence() {
 async fn loads_every_state_page_before_running_code() {
     let client = Arc::new(Scripted::default());
     client.pages.lock().unwrap().push_back(ExecutionStatePage {
-        operations: vec![succeeded_step("1", "a", "\"recorded-a\"")],
+        operations: vec![succeeded_step("1", "a", "\"recorded-a\"").into()],
         next_marker: Some("2".into()),
     });
     client.pages.lock().unwrap().push_back(ExecutionStatePage {
-        operations: vec![succeeded_step("2", "b", "\"recorded-b\"")],
+        operations: vec![succeeded_step("2", "b", "\"recorded-b\"").into()],
         next_marker: None,
     });
     let out = run_invocation(

@@ -50,7 +50,7 @@ fn event() -> InvocationInput {
         durable_execution_arn: "arn:x/inv-1".into(),
         checkpoint_token: "t".into(),
         initial_execution_state: ExecutionStatePage {
-            operations: vec![exec],
+            operations: vec![exec.into()],
             next_marker: None,
         },
         updated_operation_ids: vec![],

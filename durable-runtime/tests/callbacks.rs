@@ -57,7 +57,9 @@ fn strict_approval() -> impl Workflow<Input = (), Output = bool> {
             .timeout(Duration::from_secs(3600))
             .await?;
         let by_hand: Decision = ctx
-            .wait_for_callback("countersign", |_id: String, _| async { Ok::<_, DurableError>(()) })
+            .wait_for_callback("countersign", |_id: String, _| async {
+                Ok::<_, DurableError>(())
+            })
             .timeout(Duration::from_secs(3600))
             .await?;
         Ok(cb.result().await?.approved && by_hand.approved)
@@ -89,7 +91,9 @@ async fn a_failed_callback_that_propagates_fails_the_execution_as_a_callback_err
     let error = r.error().unwrap();
     assert_eq!(error.type_name(), "CallbackTimeoutError");
     assert!(
-        error.message().starts_with("callback `countersign` (2) timed out: Callback.Timeout"),
+        error
+            .message()
+            .starts_with("callback `countersign` (2) timed out: Callback.Timeout"),
         "{}",
         error.message()
     );
@@ -111,7 +115,11 @@ async fn a_caught_callback_failure_carries_the_senders_error_on_the_first_run_an
                 let DurableError::CallbackFailed { error, position, .. } = &e else {
                     unreachable!()
                 };
-                Ok(format!("{} | {} | {position} | {e}", error.type_name(), e.error_type().unwrap_or_default()))
+                Ok(format!(
+                    "{} | {} | {position} | {e}",
+                    error.type_name(),
+                    e.error_type().unwrap_or_default()
+                ))
             }
             other => Ok(format!("unexpected: {other:?}")),
         }
@@ -219,7 +227,9 @@ async fn heartbeats_keep_a_callback_alive() {
     let error = r.error().unwrap();
     assert_eq!(error.type_name(), "CallbackTimeoutError");
     assert!(
-        error.message().starts_with("callback `job` (1) timed out: Callback.Heartbeat"),
+        error
+            .message()
+            .starts_with("callback `job` (1) timed out: Callback.Heartbeat"),
         "{}",
         error.message()
     );

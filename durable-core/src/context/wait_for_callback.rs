@@ -180,8 +180,20 @@ fn classify(name: Option<String>, position: String, error: ErrorObject) -> Durab
     }
     let error = Box::new(error);
     match error.type_name() {
-        "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut { name, position, error },
-        "CallbackSubmitterError" => DurableError::CallbackSubmitterFailed { name, position, error },
-        _ => DurableError::CallbackFailed { name, position, error },
+        "Callback.Timeout" | "Callback.Heartbeat" => DurableError::CallbackTimedOut {
+            name,
+            position,
+            error,
+        },
+        "CallbackSubmitterError" => DurableError::CallbackSubmitterFailed {
+            name,
+            position,
+            error,
+        },
+        _ => DurableError::CallbackFailed {
+            name,
+            position,
+            error,
+        },
     }
 }

@@ -3,14 +3,16 @@
 
 use super::{ErrorObject, Operation, OperationUpdate};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// One page of execution state.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExecutionStatePage {
-    /// Recorded operations.
+    /// Recorded operations, shared: a backend hands the records it holds to the engine
+    /// without copying them (serde's `rc` feature reads and writes them as plain objects).
     #[serde(default)]
-    pub operations: Vec<Operation>,
+    pub operations: Vec<Arc<Operation>>,
     /// Non-empty ⇒ more pages must be fetched with `GetDurableExecutionState`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,

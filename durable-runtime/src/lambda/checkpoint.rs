@@ -63,7 +63,9 @@ impl CheckpointClient for LambdaCheckpointClient {
                 .map_err(classify_sdk_error)?;
             let new_execution_state = match out.new_execution_state {
                 Some(state) => Some(ExecutionStatePage {
-                    operations: operations_from_sdk(state.operations.as_deref().unwrap_or_default())?,
+                    operations: shared(operations_from_sdk(
+                        state.operations.as_deref().unwrap_or_default(),
+                    )?),
                     next_marker: state.next_marker,
                 }),
                 None => None,
@@ -91,7 +93,7 @@ impl CheckpointClient for LambdaCheckpointClient {
         Box::pin(async move {
             let out = call.send().await.map_err(classify_sdk_error)?;
             Ok(ExecutionStatePage {
-                operations: operations_from_sdk(out.operations())?,
+                operations: shared(operations_from_sdk(out.operations())?),
                 next_marker: out.next_marker().map(str::to_owned),
             })
         })
@@ -150,4 +152,9 @@ fn error_body(bytes: Option<&[u8]>) -> (Option<String>, Option<String>) {
         pick(&["__type", "Type", "code", "Code"]),
         pick(&["message", "Message", "errorMessage"]),
     )
+}
+
+/// Operations as an execution state page holds them.
+fn shared(ops: Vec<durable_core::wire::Operation>) -> Vec<std::sync::Arc<durable_core::wire::Operation>> {
+    ops.into_iter().map(std::sync::Arc::new).collect()
 }

@@ -80,7 +80,7 @@ pub(crate) fn page_of(
     let end = page_size.map_or(operations.len(), |n| (start + n.max(1)).min(operations.len()));
     let start = start.min(end);
     ExecutionStatePage {
-        operations: operations[start..end].iter().map(|op| (**op).clone()).collect(),
+        operations: operations[start..end].to_vec(),
         next_marker: (end < operations.len()).then(|| end.to_string()),
     }
 }

@@ -75,9 +75,21 @@ pub(crate) fn new_execution(
 /// Issues a fresh token, invalidating the previous one.
 pub(crate) fn rotate_token(record: &mut ExecutionRecord) -> String {
     record.token_seq += 1;
-    let token = format!("{}:{}:{:016x}", record.arn, record.token_seq, fastrand::u64(..));
+    // Opaque to callers, as the service's are: a sequence number (tokens are single-use)
+    // and 64 random bits, in hex. Built by hand: this runs on every checkpoint.
+    let mut token = String::with_capacity(33);
+    push_hex(&mut token, record.token_seq);
+    token.push(':');
+    push_hex(&mut token, fastrand::u64(..));
     record.token = Some(token.clone());
     token
+}
+
+fn push_hex(out: &mut String, n: u64) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..16).rev() {
+        out.push(char::from(HEX[((n >> (shift * 4)) & 0xf) as usize]));
+    }
 }
 
 /// Validates and applies one `CheckpointDurableExecution` call; returns the new token (none
@@ -87,7 +99,7 @@ pub(crate) fn checkpoint(
     token: &str,
     updates: &[OperationUpdate],
     now: EpochMillis,
-) -> Result<(Option<String>, Vec<Operation>), CheckpointError> {
+) -> Result<(Option<String>, Vec<Arc<Operation>>), CheckpointError> {
     if record.token.as_deref() != Some(token) {
         return Err(invalid("Invalid checkpoint token"));
     }
@@ -113,16 +125,16 @@ pub(crate) fn checkpoint(
     Ok((token, take_dirty(record)))
 }
 
-/// The operations changed since the last response, in creation order. Costs what changed,
-/// not the history's length.
-pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Operation> {
+/// The operations changed since the last response, in creation order, shared with the
+/// record. Costs what changed, not the history's length.
+pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Arc<Operation>> {
     let dirty = std::mem::take(&mut record.dirty);
     record.reindex();
     let mut at: Vec<usize> = dirty.iter().filter_map(|id| record.position(id)).collect();
     at.sort_unstable();
     at.dedup();
     at.into_iter()
-        .filter_map(|i| record.operations.get(i).map(|op| (**op).clone()))
+        .filter_map(|i| record.operations.get(i).cloned())
         .collect()
 }
 

@@ -27,7 +27,9 @@ fn reordered_onboarding() -> impl Workflow<Input = String, Output = String> {
     workflow_fn("onboarding", |ctx: DurableContext, name: String| async move {
         ctx.wait("cool-off", Duration::from_secs(2)).await?;
         let account: String = ctx
-            .step("create-account", move |_| async move { Ok::<_, DurableError>(format!("acct-{name}")) })
+            .step("create-account", move |_| async move {
+                Ok::<_, DurableError>(format!("acct-{name}"))
+            })
             .await?;
         Ok(account)
     })
@@ -65,7 +67,12 @@ fn same_history_through_the_sdk(run: &FinishedRun<'_>) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let via_sdk = rt
-        .block_on(async { DurableClient::from_env().await.recorded_history(run.execution_arn).await })
+        .block_on(async {
+            DurableClient::from_env()
+                .await
+                .recorded_history(run.execution_arn)
+                .await
+        })
         .map_err(|e| format!("{}: aws-sdk-lambda could not read the history: {e}", run.id))?;
     let ops = |h: &RecordedHistory| -> Vec<Value> {
         h.operations
@@ -108,13 +115,17 @@ fn same_history_through_the_sdk(run: &FinishedRun<'_>) -> Result<(), String> {
             e.register_workflow(durable_examples::workflows::onboarding());
         });
         if ok != ExitCode::from(0) {
-            return Err(format!("durable replay --from-aws: {ok:?} against the build that ran it"));
+            return Err(format!(
+                "durable replay --from-aws: {ok:?} against the build that ran it"
+            ));
         }
         let diverged = cli(&["replay", "--from-aws", run.execution_arn], |e| {
             e.register_workflow(reordered_onboarding());
         });
         if diverged != ExitCode::from(6) {
-            return Err(format!("durable replay --from-aws: {diverged:?} against a reordered build, not 6"));
+            return Err(format!(
+                "durable replay --from-aws: {diverged:?} against a reordered build, not 6"
+            ));
         }
     }
     Ok(())
