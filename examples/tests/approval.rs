@@ -96,7 +96,16 @@ async fn a_failed_callback_fails_the_execution() {
     );
     let execution = runner.run(&input()).await.unwrap();
     assert_eq!(execution.status(), ExecutionStatus::Failed);
-    assert_eq!(execution.error().unwrap().type_name(), "ApprovalSystemDown");
+    // Recorded as the reference SDKs do: a `CallbackError` that keeps the sender's error.
+    let error = execution.error().unwrap();
+    assert_eq!(error.type_name(), "CallbackError");
+    assert!(
+        error
+            .message()
+            .ends_with("failed: ApprovalSystemDown: the approval system lost the ticket"),
+        "{}",
+        error.message()
+    );
 }
 
 #[tokio::test]
