@@ -482,7 +482,10 @@ impl Execution {
     /// Takes the next batch to send, if no call is in flight and the token is valid.
     pub fn take_batch(&self) -> Option<(String, u64, Vec<OperationUpdate>)> {
         let mut st = self.lock();
-        if st.queue.is_empty() || st.closed || st.fatal.is_some() {
+        // After a fatal error nothing new is queued (`enqueue` refuses), but what was queued
+        // before it still goes out: the driver waits for an empty queue before it reports
+        // the failure, so holding the queue back here would hang the invocation.
+        if st.queue.is_empty() || st.closed {
             return None;
         }
         let token = st.token.clone()?;
@@ -648,12 +651,12 @@ fn apply_locally(ops: &mut OpMap, u: &OperationUpdate, now: EpochMillis) {
                 OperationAction::Succeed => {
                     op.status = OperationStatus::Succeeded;
                     d.result = u.payload.clone();
-                    d.attempt += 1;
+                    d.attempt = d.attempt.saturating_add(1);
                 }
                 OperationAction::Fail => {
                     op.status = OperationStatus::Failed;
                     d.error = u.error.clone();
-                    d.attempt += 1;
+                    d.attempt = d.attempt.saturating_add(1);
                 }
                 OperationAction::Retry => {
                     op.status = OperationStatus::Pending;
@@ -661,7 +664,7 @@ fn apply_locally(ops: &mut OpMap, u: &OperationUpdate, now: EpochMillis) {
                     if u.payload.is_some() {
                         d.result = u.payload.clone();
                     }
-                    d.attempt += 1;
+                    d.attempt = d.attempt.saturating_add(1);
                 }
                 OperationAction::Cancel => {}
             }

@@ -141,15 +141,17 @@ fn apply(op: &mut Operation, details: &EventDetails) {
                 .as_ref()
                 .map(|r| r.current_attempt)
                 .filter(|&n| n > 0)
-                .unwrap_or(step.attempt + 1);
+                .unwrap_or(step.attempt.saturating_add(1));
         }
         EventDetails::StepFailed(d) => {
             let step = op.step_details.get_or_insert_with(StepDetails::default);
             step.error = d.error.payload.clone();
             step.attempt = d.retry_details.current_attempt;
-            step.next_attempt_timestamp = d.retry_details.next_attempt_delay_seconds.map(|s| {
-                crate::wire::EpochMillis(op.start_timestamp.map_or(0, |t| t.0) + i64::from(s) * 1000)
-            });
+            // Saturating: a history may carry any attempt count, timestamp and delay.
+            step.next_attempt_timestamp = d
+                .retry_details
+                .next_attempt_delay_seconds
+                .map(|s| op.start_timestamp.unwrap_or_default().plus_seconds(i64::from(s)));
         }
         EventDetails::WaitStarted(d) => {
             op.wait_details = Some(WaitDetails {

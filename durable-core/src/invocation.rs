@@ -410,8 +410,15 @@ impl Future for Driver {
                 }
             } else if let Some(outcome) = this.finishing.take() {
                 if this.idle() {
-                    if this.exec.lock().closed && outcome.as_ref().is_ok_and(|r| r.is_empty()) {
+                    let closed = this.exec.lock().closed;
+                    if closed && outcome.as_ref().is_ok_and(|r| r.is_empty()) {
                         return Poll::Ready(Ok(InvocationOutput::succeeded(String::new())));
+                    }
+                    // The service revoked the token (PROTOCOL.md §2.3): whatever the code did
+                    // after that, e.g. catching the suspend signal and going on, was never
+                    // recorded, so the invocation stops PENDING, never FAILED with the signal.
+                    if closed || matches!(outcome, Err(DurableError::Suspended)) {
+                        return Poll::Ready(Ok(InvocationOutput::pending()));
                     }
                     if let Some(output) = this.finish(outcome) {
                         return Poll::Ready(Ok(output));

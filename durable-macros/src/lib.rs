@@ -10,6 +10,8 @@
 
 mod ast;
 mod attr;
+#[cfg(test)]
+mod attr_props;
 mod check;
 mod ctxt;
 mod expand;

@@ -177,7 +177,7 @@ where
             .as_ref()
             .and_then(|r| r.step_details.as_ref())
             .map_or(0, |d| d.attempt)
-            + 1;
+            .saturating_add(1);
         match record.as_ref().map(|r| r.status) {
             Some(OperationStatus::Succeeded) => {
                 let payload = record.as_ref().and_then(|r| r.result().map(str::to_owned));

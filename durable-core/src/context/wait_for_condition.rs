@@ -270,7 +270,7 @@ where
                 op.label()
             ))));
         };
-        let attempt = details.attempt + 1;
+        let attempt = details.attempt.saturating_add(1);
         exec.before_body(&op.id).await?;
         let outcome = {
             let _running = exec.running();

@@ -54,13 +54,13 @@ impl Serialize for EpochMillis {
 
 impl<'de> Deserialize<'de> for EpochMillis {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(MillisVisitor { unit_ms: 1.0 })
+        deserializer.deserialize_any(MillisVisitor { unit_ms: 1 })
     }
 }
 
 struct MillisVisitor {
     /// How many milliseconds one numeric unit is (1 for the event, 1000 for the API).
-    unit_ms: f64,
+    unit_ms: i64,
 }
 
 impl Visitor<'_> for MillisVisitor {
@@ -70,19 +70,22 @@ impl Visitor<'_> for MillisVisitor {
         f.write_str("an epoch timestamp number or an RFC 3339 string")
     }
 
+    // Integers are exact (no detour through f64, which rounds above 2^53); numbers beyond
+    // the range of `i64` milliseconds saturate, as float casts do.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<EpochMillis, E> {
-        Ok(EpochMillis((v as f64 * self.unit_ms).round() as i64))
+        Ok(EpochMillis(v.saturating_mul(self.unit_ms)))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<EpochMillis, E> {
-        Ok(EpochMillis((v as f64 * self.unit_ms).round() as i64))
+        let v = i64::try_from(v).unwrap_or(i64::MAX);
+        Ok(EpochMillis(v.saturating_mul(self.unit_ms)))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<EpochMillis, E> {
         if !v.is_finite() {
             return Err(E::custom("timestamp is not a finite number"));
         }
-        Ok(EpochMillis((v * self.unit_ms).round() as i64))
+        Ok(EpochMillis((v * self.unit_ms as f64).round() as i64))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<EpochMillis, E> {
@@ -102,7 +105,7 @@ pub mod api_seconds {
 
     /// Reads epoch seconds (number) or an RFC 3339 string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<EpochMillis, D::Error> {
-        d.deserialize_any(MillisVisitor { unit_ms: 1000.0 })
+        d.deserialize_any(MillisVisitor { unit_ms: 1000 })
     }
 
     /// The same for optional fields.
