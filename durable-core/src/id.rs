@@ -33,7 +33,7 @@ impl OperationPath {
     /// instructions where a lookup costs a few dozen. Bounded: a direct-mapped table.
     pub fn wire_id(&self) -> String {
         thread_local! {
-            static IDS: std::cell::RefCell<Vec<Option<(Arc<str>, [u8; 16])>>> =
+            static IDS: std::cell::RefCell<Vec<Option<CachedId>>> =
                 std::cell::RefCell::new(vec![None; ID_CACHE_SLOTS]);
         }
         let slot = fnv1a(self.0.as_bytes()) as usize % ID_CACHE_SLOTS;
@@ -50,6 +50,9 @@ impl OperationPath {
         })
     }
 }
+
+/// A path and the hex digits of its wire id.
+type CachedId = (Arc<str>, [u8; 16]);
 
 /// Entries of the per-thread wire id cache (a few tens of KiB per thread).
 const ID_CACHE_SLOTS: usize = 1024;
