@@ -40,6 +40,49 @@ pub(crate) struct StepParam {
     pub(crate) is_step_context: bool,
 }
 
+/// Parses the annotated item as a function. When only its body fails to parse (the user is
+/// typing: `ctx.` with nothing after it yet), returns the function with its body kept as the
+/// user's tokens, unread, together with the body's error. The expansion then still has the
+/// body's tokens (hover and go-to-definition keep working in them) and the items generated
+/// from the signature (code that names them still resolves), as tracing's `#[instrument]`
+/// does with its speculative parse.
+pub(crate) fn parse_fn(item: proc_macro2::TokenStream) -> syn::Result<(ItemFn, Option<syn::Error>)> {
+    let error = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(f) => return Ok((f, None)),
+        Err(e) => e,
+    };
+    match syn::parse2::<FnWithRawBody>(item) {
+        Ok(FnWithRawBody(f)) => Ok((f, Some(error))),
+        Err(_) => Err(error),
+    }
+}
+
+/// A function whose body is any brace-delimited tokens.
+struct FnWithRawBody(ItemFn);
+
+impl syn::parse::Parse for FnWithRawBody {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis: syn::Visibility = input.parse()?;
+        let sig: syn::Signature = input.parse()?;
+        let body: proc_macro2::Group = input.parse()?;
+        if body.delimiter() != proc_macro2::Delimiter::Brace {
+            return Err(syn::Error::new(body.span(), "expected a function body"));
+        }
+        let block = syn::Block {
+            brace_token: syn::token::Brace(body.delim_span()),
+            // Printed back as it came; the lint walks past a verbatim item.
+            stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(body.stream()))],
+        };
+        Ok(FnWithRawBody(ItemFn {
+            attrs,
+            vis,
+            sig,
+            block: Box::new(block),
+        }))
+    }
+}
+
 const WORKFLOW_FORMS: &str =
     "expected `async fn name(ctx: DurableContext, input: Input) -> Result<Output, DurableError>` \
                               or `async fn name(ctx: DurableContext) -> Result<Output, DurableError>`";

@@ -49,7 +49,10 @@ pub mod testing;
 /// The function itself, unchanged (minus escape-hatch attributes), and a unit struct named
 /// after it in `CamelCase` (`process_order` → `ProcessOrder`) with the function's
 /// visibility, implementing [`Workflow`]. Its name is the function's name unless
-/// `#[durable_workflow(name = "...")]` says otherwise.
+/// `#[durable_workflow(name = "...")]` says otherwise. The function's generated docs sit in a
+/// hidden `__durable_docs_process_order!` macro beside it. The function comes first in the
+/// expansion, as the user's tokens with their spans, so rust-analyzer's completion, hover and
+/// go-to-definition work in its body as in any fn.
 ///
 /// # Generated docs
 ///

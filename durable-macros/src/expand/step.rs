@@ -13,8 +13,10 @@ use syn::Ident;
 
 /// Entry point of `#[step]`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let item_fn: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
+    // A body that does not parse yet is kept as the user's tokens (see `ast::parse_fn`); the
+    // compiler reports its syntax error, and nothing here reads the body.
+    let (item_fn, _body_error) = match crate::ast::parse_fn(item.clone()) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let e = syn::Error::new(
                 e.span(),
@@ -35,7 +37,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let original = &step.original;
         quote!(#original)
     };
-    let errors = cx.finish().map(syn::Error::into_compile_error);
+    let errors = cx.into_compile_errors();
     quote!(#generated #errors)
 }
 
@@ -223,4 +225,26 @@ fn retry_tokens(step: &Step, private: &TokenStream) -> TokenStream {
         }
     };
     quote!(::core::option::Option::Some(#policy))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// While the user types, the body does not parse: the step keeps the user's tokens as its
+    /// body (the compiler reports the syntax error) and its struct, constructor and impl.
+    #[test]
+    fn a_body_that_does_not_parse_is_kept_as_written() {
+        let item = quote! {
+            async fn charge(card: String) -> Result<u32, String> {
+                let n = card.len();
+                card.
+            }
+        };
+        let out = super::expand(quote!(), item).to_string();
+        assert!(out.contains("{ let n = card . len () ; card . }"), "{out}");
+        assert!(out.contains("struct charge"), "{out}");
+        assert!(out.contains("StepDefinition for charge"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+    }
 }

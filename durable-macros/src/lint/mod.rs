@@ -57,6 +57,21 @@ fn allow_clippy() -> Attribute {
     syn::parse_quote!(#[allow(#lints)])
 }
 
+/// The clippy layer's `allow` where a *later* statement decides whether it applies (a binding
+/// later handed to a step, a nested fn the body calls further down): on (`cfg_attr(all(), ..)`)
+/// or off (`cfg_attr(any(), ..)`), the same tokens either way. rust-analyzer completes inside
+/// a macro by expanding it again with a marker typed at the cursor, and maps the cursor by
+/// its offset in the expansion; what comes before the cursor must not change when the text
+/// after it does.
+fn allow_clippy_if(on: bool) -> Attribute {
+    let lints = clippy_lints();
+    if on {
+        syn::parse_quote!(#[cfg_attr(all(), allow(#lints))])
+    } else {
+        syn::parse_quote!(#[cfg_attr(any(), allow(#lints))])
+    }
+}
+
 /// Lints a workflow body in place. Returns the operations it found, in source order. `file`
 /// is what the macro could read of the file the workflow is in.
 pub(crate) fn lint_workflow(
@@ -115,6 +130,9 @@ struct Linter<'a> {
     allowed: usize,
     /// Method-call chains already judged for hash iteration (by address).
     judged: HashSet<usize>,
+    /// Callee paths of the calls being visited (by address) → the call's closing parenthesis:
+    /// an error on a callee covers the whole call.
+    callees: HashMap<usize, proc_macro2::Span>,
     /// `macro_rules!` declared in the body: name → definition.
     local_macros: HashMap<String, proc_macro2::TokenStream>,
     linted_macros: HashSet<String>,
@@ -156,6 +174,18 @@ fn is_screaming(name: &str) -> bool {
 
 fn path_string(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// Tokens spanning `path`, or the whole call when `path` is the callee of a call being
+/// visited (`std::time::SystemTime::now()`, not only its path).
+fn path_or_call(path: &syn::Path, close: Option<proc_macro2::Span>) -> proc_macro2::TokenStream {
+    match close {
+        Some(close) => {
+            let close = proc_macro2::Ident::new("x", close);
+            quote::quote!(#path #close)
+        }
+        None => quote::quote!(#path),
+    }
 }
 
 /// Tokens spanning a method call from its name to its closing parenthesis.
@@ -212,6 +242,7 @@ impl<'a> Linter<'a> {
             in_step: 0,
             allowed: 0,
             judged: HashSet::new(),
+            callees: HashMap::new(),
             local_macros,
             linted_macros: HashSet::new(),
             scopes: vec![0],
@@ -504,8 +535,9 @@ impl<'a> Linter<'a> {
         if !self.linting() {
             return;
         }
+        let node = path_or_call(path, self.callees.get(&addr(path)).copied());
         if let Some((category, written)) = self.classify_path(path) {
-            self.report(path, &written, category);
+            self.report(node, &written, category);
             return;
         }
         // A `static` with interior mutability declared in the body, or a `Racy` type.
@@ -514,7 +546,7 @@ impl<'a> Linter<'a> {
                 interior_mutable: true,
             }) = self.names.lookup(&ident.to_string())
             {
-                self.report(path, &ident.to_string(), Category::Global);
+                self.report(node, &ident.to_string(), Category::Global);
             }
         }
     }
@@ -1208,6 +1240,13 @@ impl VisitMut for Linter<'_> {
                 self.check_hash_argument(call);
                 self.check_helper_call(call);
                 self.helper_call(call);
+                let callee = match &*call.func {
+                    Expr::Path(p) => Some(addr(&p.path)),
+                    _ => None,
+                };
+                if let Some(callee) = callee {
+                    self.callees.insert(callee, call.paren_token.span.close());
+                }
                 if branch {
                     self.visit_expr_mut(&mut call.func);
                     let n = call.args.len();
@@ -1229,6 +1268,9 @@ impl VisitMut for Linter<'_> {
                     }
                 } else {
                     visit_mut::visit_expr_call_mut(self, call);
+                }
+                if let Some(callee) = callee {
+                    self.callees.remove(&callee);
                 }
             }
             other => visit_mut::visit_expr_mut(self, other),
@@ -1261,9 +1303,13 @@ impl VisitMut for Linter<'_> {
         let step_body = name.as_ref().is_some_and(|n| self.facts.step_bodies.contains(n));
         let mut facts = ValueFacts::default();
         if let Some(init) = &mut local.init {
+            // A step body bound to a variable, then passed to a step. A closure gets the
+            // attribute on or off (see `allow_clippy_if`): whether it is a step body is decided
+            // by a later statement.
+            if step_body || matches!(*init.expr, Expr::Closure(_)) {
+                local.attrs.push(allow_clippy_if(step_body));
+            }
             if step_body {
-                // A step body bound to a variable, then passed to a step.
-                local.attrs.push(allow_clippy());
                 self.in_step += 1;
                 self.visit_expr_mut(&mut init.expr);
                 if let Some((_, diverge)) = &mut init.diverge {
@@ -1343,6 +1389,7 @@ impl VisitMut for Linter<'_> {
                 self.allowed -= usize::from(escaped);
             }
             Item::Fn(f) if self.facts.called.contains(&f.sig.ident.to_string()) => {
+                f.attrs.push(allow_clippy_if(false));
                 let escaped = self.take_escape(&mut f.attrs);
                 self.allowed += usize::from(escaped);
                 let ops = self.ops.len();
@@ -1360,7 +1407,11 @@ impl VisitMut for Linter<'_> {
             }
             // A nested fn the body never calls nor passes is not orchestration code: the
             // workflow's `#[warn]` of the clippy layer must not reach into it.
-            Item::Fn(f) => f.attrs.push(allow_clippy()),
+            Item::Fn(f) => {
+                f.attrs.push(allow_clippy_if(true));
+                // Stripped here too: the attribute does not exist for the compiler.
+                self.take_escape(&mut f.attrs);
+            }
             _ => {}
         }
     }
