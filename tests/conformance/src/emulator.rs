@@ -6,7 +6,8 @@
 //! On first use it installs both tools (pinned) into a virtualenv under `target/`, builds the
 //! function binaries, picks two free loopback ports and starts the emulator (real time,
 //! test-sized timeouts) and watch; every process it starts is killed when the backend is
-//! dropped, or restarted when it dies. Per requirement it starts an execution, answers
+//! dropped, or restarted when it dies. Installing, starting and the HTTP API are the
+//! `durable-emulator` crate's, shared with the `durable-emulator run` command. Per requirement it starts an execution, answers
 //! callbacks after the `InvocationCompleted` that follows each `CallbackStarted` (G7), waits
 //! for a terminal status and fetches the history with `IncludeExecutionData=true`.
 //!
@@ -18,20 +19,22 @@
 use crate::backend::{Backend, Observed, RunOutcome, RunSpec};
 use crate::registry::Registry;
 use crate::requirement::CallbackOperation;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use durable_emulator::api::Dex;
+use durable_emulator::history::event_id;
+use durable_emulator::process::{log_file, run_quiet, tail};
+use durable_emulator::server::{Config, Emulator};
+use durable_emulator::tools::Tools;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// `aws-durable-execution-sdk-python-testing`, which provides `dex-local-runner`.
-pub const DEX_PACKAGE: &str = "aws-durable-execution-sdk-python-testing==1.4.0";
-/// `cargo-lambda`, which provides `cargo lambda watch`.
-pub const CARGO_LAMBDA_PACKAGE: &str = "cargo-lambda==1.9.2";
+pub use durable_emulator::api::encode;
+pub use durable_emulator::tools::{CARGO_LAMBDA_PACKAGE, DEX_PACKAGE};
+
 /// The function running every requirement's handler (see `durable-conformance-lambda`).
 const FUNCTION: &str = "conformance";
 /// The chained-invoke targets, each its own function.
@@ -41,46 +44,9 @@ const DEADLINE: Duration = Duration::from_secs(90);
 /// Poll interval for status and history.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Kills a child process when dropped: SIGTERM, then SIGKILL after a grace period.
-struct Guard {
-    child: Child,
-    what: &'static str,
-    log: PathBuf,
-}
-
-impl Guard {
-    fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if !self.alive() {
-            return;
-        }
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let until = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < until {
-            if !self.alive() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The two running processes and where they write.
+/// The running servers (stopped when dropped) and where the functions write.
 struct Session {
-    // Dropped in declaration order: watch first (its functions exit with it), then dex.
-    watch: Guard,
-    dex: Guard,
-    dex_port: u16,
+    emulator: Emulator,
     out_dir: PathBuf,
 }
 
@@ -146,42 +112,9 @@ impl EmulatorBackend {
         self
     }
 
-    fn venv_bin(&self, tool: &str) -> PathBuf {
-        self.work.join("venv/bin").join(tool)
-    }
-
     /// Creates the virtualenv with both tools, unless already there.
     fn install(&self) -> Result<(), String> {
-        if self.venv_bin("dex-local-runner").exists() && self.venv_bin("cargo-lambda").exists() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(&self.work).map_err(|e| e.to_string())?;
-        let python = ["python3.11", "python3.12", "python3.13", "python3"]
-            .into_iter()
-            .find(|p| {
-                Command::new(p)
-                    .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            })
-            .ok_or("the emulator needs Python >= 3.11 (python3.11 or newer on PATH)")?;
-        run_quiet(
-            Command::new(python)
-                .args(["-m", "venv"])
-                .arg(self.work.join("venv")),
-            "python -m venv",
-        )?;
-        run_quiet(
-            Command::new(self.venv_bin("pip")).args([
-                "install",
-                "--quiet",
-                DEX_PACKAGE,
-                CARGO_LAMBDA_PACKAGE,
-            ]),
-            "pip install",
-        )
+        Tools::in_target_dir(self.work.parent().unwrap_or(&self.work)).install()
     }
 
     /// Builds the function binaries in the profile watch uses (debug), before watch starts
@@ -198,21 +131,12 @@ impl EmulatorBackend {
     fn start(&self) -> Result<Session, String> {
         self.install()?;
         self.build()?;
-        let mut last = String::new();
-        for _ in 0..3 {
-            match self.start_once() {
-                Ok(s) => return Ok(s),
-                Err(e) => last = e,
-            }
-        }
-        Err(last)
-    }
-
-    fn start_once(&self) -> Result<Session, String> {
-        let dex_port = free_port()?;
-        let lambda_port = free_port()?;
-        let out_dir = self.work.join(format!("run-{}-{dex_port}", std::process::id()));
-        std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+        let n = {
+            let mut n = self.counter.lock().unwrap_or_else(|p| p.into_inner());
+            *n += 1;
+            *n
+        };
+        let out_dir = self.work.join(format!("run-{}-{n}", std::process::id()));
         let configs: serde_json::Map<String, Value> = TARGETS
             .iter()
             .map(|t| {
@@ -222,77 +146,24 @@ impl EmulatorBackend {
                 )
             })
             .collect();
-        let dex_log = out_dir.join("dex.log");
-        let mut dex = Guard {
-            child: Command::new(self.venv_bin("dex-local-runner"))
-                .args([
-                    "start-server",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    &dex_port.to_string(),
-                ])
-                .args(["--lambda-endpoint", &format!("http://127.0.0.1:{lambda_port}")])
-                // Real time, not `--skip-time`: the HTTP emulator's time skipping records the
-                // suspending invocation's completion after the timer it skipped (E2E.md §6)
-                // and reorders callbacks against waits (D10); see docs/EMULATOR.md.
-                .args(["--invocation-timeout", "60", "--log-level", "WARNING"])
-                .args(["--function-configs", &Value::Object(configs).to_string()])
-                .env("AWS_ACCESS_KEY_ID", "x")
-                .env("AWS_SECRET_ACCESS_KEY", "x")
-                .stdin(Stdio::null())
-                .stdout(log_file(&dex_log)?)
-                .stderr(log_file(&dex_log)?)
-                .spawn()
-                .map_err(|e| format!("cannot start dex-local-runner: {e}"))?,
-            what: "dex-local-runner",
-            log: dex_log,
-        };
-        wait_ready(&mut dex, || {
-            http(dex_port, "GET", "/health", None).is_ok_and(|(s, _)| s == 200)
-        })?;
-        let watch_log = out_dir.join("watch.log");
-        let mut watch = Guard {
-            child: Command::new(self.venv_bin("cargo-lambda"))
-                .current_dir(self.root.join("tests/conformance-lambda"))
-                .args([
-                    "lambda",
-                    "watch",
-                    "-A",
-                    "127.0.0.1",
-                    "-P",
-                    &lambda_port.to_string(),
-                ])
-                .args(["--ignore-changes", "--timeout", "30"])
-                .env("AWS_ENDPOINT_URL_LAMBDA", format!("http://127.0.0.1:{dex_port}"))
-                .env("AWS_ACCESS_KEY_ID", "x")
-                .env("AWS_SECRET_ACCESS_KEY", "x")
-                .env("AWS_REGION", "us-west-2")
-                .env("RUST_LOG", "warn")
-                .env("DURABLE_CONFORMANCE_OUT", &out_dir)
-                .stdin(Stdio::null())
-                .stdout(log_file(&watch_log)?)
-                .stderr(log_file(&watch_log)?)
-                .spawn()
-                .map_err(|e| format!("cannot start cargo lambda watch: {e}"))?,
-            what: "cargo lambda watch",
-            log: watch_log,
-        };
-        let probe = format!("/2015-03-31/functions/{FUNCTION}/invocations");
-        wait_ready(&mut watch, || {
-            http(lambda_port, "GET", &probe, None).is_ok_and(|(s, _)| s == 405)
-        })?;
-        // A busy port makes watch exit 0 after its probe was answered by someone else (G16).
-        std::thread::sleep(Duration::from_millis(200));
-        if !watch.alive() || !dex.alive() {
-            return Err("an emulator process exited right after start-up (port taken?)".into());
-        }
-        Ok(Session {
-            watch,
-            dex,
-            dex_port,
-            out_dir,
-        })
+        let mut config = Config::new(
+            Tools::in_target_dir(self.work.parent().unwrap_or(&self.work)),
+            self.root.join("tests/conformance-lambda"),
+            FUNCTION,
+        );
+        config.out_dir = out_dir.clone();
+        config.function_configs = configs;
+        // watch's --timeout 30, the emulator's --invocation-timeout 60.
+        config.invocation_timeout = Duration::from_secs(30);
+        config.env = vec![
+            ("RUST_LOG".into(), "warn".into()),
+            (
+                "DURABLE_CONFORMANCE_OUT".into(),
+                out_dir.to_string_lossy().into_owned(),
+            ),
+        ];
+        let emulator = Emulator::start(&config)?;
+        Ok(Session { emulator, out_dir })
     }
 
     fn next_name(&self, id: &str) -> String {
@@ -300,135 +171,6 @@ impl EmulatorBackend {
         *n += 1;
         format!("{id}.{}-{}", *n, fastrand::u32(..))
     }
-}
-
-fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-fn log_file(path: &Path) -> Result<std::fs::File, String> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port: {e}"))
-}
-
-fn wait_ready(guard: &mut Guard, ready: impl Fn() -> bool) -> Result<(), String> {
-    let until = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < until {
-        if !guard.alive() {
-            return Err(format!(
-                "{} exited during start-up; its log:\n{}",
-                guard.what,
-                tail(&guard.log)
-            ));
-        }
-        if ready() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Err(format!(
-        "{} did not become ready; its log:\n{}",
-        guard.what,
-        tail(&guard.log)
-    ))
-}
-
-fn tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(20)..].join("\n")
-}
-
-/// What [`encode`] escapes: everything but RFC 3986's unreserved characters.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes a path segment (everything but unreserved characters, G4).
-pub fn encode(segment: &str) -> String {
-    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
-}
-
-/// One HTTP/1.1 request to `127.0.0.1:port`; returns the status and the body.
-fn http(port: u16, method: &str, path: &str, body: Option<&[u8]>) -> Result<(u16, Vec<u8>), String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    let body = body.unwrap_or_default();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
-    stream.write_all(body).map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("malformed HTTP response")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or("malformed HTTP status line")?;
-    let mut payload = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        payload = dechunk(&payload);
-    }
-    Ok((status, payload))
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
-        if size == 0 || data.len() < eol + 2 + size {
-            break;
-        }
-        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-        data = &data[(eol + 4 + size).min(data.len())..];
-    }
-    out
-}
-
-fn json_call(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-    let bytes = body.map(Value::to_string);
-    let (status, out) = http(port, method, path, bytes.as_deref().map(str::as_bytes))?;
-    if !(200..300).contains(&status) {
-        return Err(format!(
-            "{method} {path}: HTTP {status}: {}",
-            String::from_utf8_lossy(&out)
-        ));
-    }
-    if out.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(&out).map_err(|e| format!("{method} {path}: {e}"))
 }
 
 /// A callback answer due at a wall-clock instant.
@@ -458,7 +200,8 @@ impl Backend for EmulatorBackend {
         let view = {
             let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
             let healthy = match guard.as_mut() {
-                Some(s) => s.dex.alive() && s.watch.alive() && !watch_wedged(&s.watch.log),
+                // A crashed function process wedges watch (G9): restart both.
+                Some(s) => s.emulator.healthy().is_ok(),
                 None => false,
             };
             if !healthy {
@@ -467,18 +210,18 @@ impl Backend for EmulatorBackend {
             }
             let session = guard.as_ref().ok_or("the emulator did not start")?;
             SessionView {
-                dex_port: session.dex_port,
+                dex: session.emulator.dex(),
                 out_dir: session.out_dir.clone(),
-                dex_log: session.dex.log.clone(),
-                watch_log: session.watch.log.clone(),
+                dex_log: session.emulator.dex_log().to_path_buf(),
+                watch_log: session.emulator.watch_log().to_path_buf(),
             }
         };
         let result = self.run_on(&view, spec);
         if let Err(e) = &result {
             return Err(format!(
                 "{e}\n--- dex-local-runner log (tail):\n{}\n--- cargo lambda watch log (tail):\n{}",
-                tail(&view.dex_log),
-                tail(&view.watch_log)
+                tail(&view.dex_log, 20),
+                tail(&view.watch_log, 20)
             ));
         }
         result
@@ -493,20 +236,15 @@ impl Backend for EmulatorBackend {
 
 /// What a run needs of the session, copied out so runs need no lock.
 struct SessionView {
-    dex_port: u16,
+    dex: Dex,
     out_dir: PathBuf,
     dex_log: PathBuf,
     watch_log: PathBuf,
 }
 
-/// A crashed function process wedges watch (G9).
-fn watch_wedged(log: &Path) -> bool {
-    std::fs::read_to_string(log).is_ok_and(|t| t.contains("command exited code="))
-}
-
 impl EmulatorBackend {
     fn run_on(&self, s: &SessionView, spec: &RunSpec) -> Result<RunOutcome, String> {
-        let port = s.dex_port;
+        let dex = s.dex;
         let mut start = json!({
             "AccountId": "123456789012",
             "FunctionName": FUNCTION,
@@ -518,14 +256,7 @@ impl EmulatorBackend {
         if let Some(input) = spec.input.as_ref().filter(|v| !v.is_null()) {
             start["Input"] = Value::String(input.to_string());
         }
-        let started = json_call(port, "POST", "/start-durable-execution", Some(&start))?;
-        let arn = started
-            .get("ExecutionArn")
-            .and_then(Value::as_str)
-            .ok_or("start-durable-execution returned no ExecutionArn")?
-            .to_owned();
-        let exec_path = format!("/2025-12-01/durable-executions/{}", encode(&arn));
-        let history_path = format!("{exec_path}/history?IncludeExecutionData=true");
+        let arn = dex.start_execution(&start)?;
 
         let mut used = vec![false; spec.callback_actions.len()];
         let mut seen: HashSet<String> = HashSet::new();
@@ -533,7 +264,7 @@ impl EmulatorBackend {
         let mut scheduled: Vec<Scheduled> = Vec::new();
         let deadline = Instant::now() + DEADLINE;
         let execution = loop {
-            let history = fetch_history(port, &history_path)?;
+            let history = dex.history(&arn)?;
             for e in &history {
                 if e.get("EventType").and_then(Value::as_str) != Some("CallbackStarted") {
                     continue;
@@ -582,9 +313,9 @@ impl EmulatorBackend {
             let (due, later): (Vec<_>, Vec<_>) = scheduled.into_iter().partition(|a| a.at <= now);
             scheduled = later;
             for a in due {
-                send_callback(port, &a)?;
+                send_callback(&dex, &a)?;
             }
-            let execution = json_call(port, "GET", &exec_path, None)?;
+            let execution = dex.execution(&arn)?;
             let status = execution
                 .get("Status")
                 .and_then(Value::as_str)
@@ -603,12 +334,12 @@ impl EmulatorBackend {
             }
             std::thread::sleep(POLL);
         };
-        let mut history = fetch_history(port, &history_path)?;
+        let mut history = dex.history(&arn)?;
         save_history(spec, &history);
         if let Some(hook) = &self.on_finished {
             hook(&FinishedRun {
                 id: &spec.id,
-                endpoint: format!("http://127.0.0.1:{port}"),
+                endpoint: dex.endpoint(),
                 execution_arn: &arn,
                 history: &history,
             })?;
@@ -642,57 +373,18 @@ impl EmulatorBackend {
     }
 }
 
-fn event_id(e: &Value) -> u64 {
-    e.get("EventId").and_then(Value::as_u64).unwrap_or(0)
-}
-
-fn fetch_history(port: u16, path: &str) -> Result<Vec<Value>, String> {
-    let mut events = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page_path = match &marker {
-            Some(m) => format!("{path}&Marker={}", encode(m)),
-            None => path.to_owned(),
-        };
-        let page = json_call(port, "GET", &page_path, None)?;
-        if let Some(list) = page.get("Events").and_then(Value::as_array) {
-            events.extend(list.iter().cloned());
+fn send_callback(dex: &Dex, a: &Scheduled) -> Result<(), String> {
+    // An answer to a callback that already ended (timed out: 404) is not the harness's
+    // failure.
+    match a.operation {
+        CallbackOperation::Success => {
+            dex.succeed_callback(&a.callback_id, a.body.as_deref().unwrap_or_default().as_bytes())?
         }
-        match page.get("NextMarker") {
-            Some(Value::String(m)) if !m.is_empty() => marker = Some(m.clone()),
-            Some(Value::Number(n)) => marker = Some(n.to_string()),
-            _ => return Ok(events),
+        CallbackOperation::Failure => {
+            dex.fail_callback(&a.callback_id, a.error.as_ref().unwrap_or(&json!({})))?
         }
-        if marker.is_some() && events.len() > 100_000 {
-            return Err("history does not end".into());
-        }
-    }
-}
-
-fn send_callback(port: u16, a: &Scheduled) -> Result<(), String> {
-    let base = format!(
-        "/2025-12-01/durable-execution-callbacks/{}",
-        encode(&a.callback_id)
-    );
-    let (path, body) = match a.operation {
-        CallbackOperation::Success => (format!("{base}/succeed"), a.body.clone().unwrap_or_default()),
-        CallbackOperation::Failure => (
-            format!("{base}/fail"),
-            a.error
-                .as_ref()
-                .map(Value::to_string)
-                .unwrap_or_else(|| "{}".into()),
-        ),
-        CallbackOperation::Heartbeat => (format!("{base}/heartbeat"), String::new()),
+        CallbackOperation::Heartbeat => dex.heartbeat_callback(&a.callback_id)?,
     };
-    let (status, out) = http(port, "POST", &path, Some(body.as_bytes()))?;
-    // An answer to a callback that already ended (timed out) is not the harness's failure.
-    if !(200..300).contains(&status) && status != 404 {
-        return Err(format!(
-            "POST {path}: HTTP {status}: {}",
-            String::from_utf8_lossy(&out)
-        ));
-    }
     Ok(())
 }
 
@@ -872,18 +564,6 @@ pub fn normalize(history: &mut [Value], checkpoints: &[Value]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn encodes_path_segments() {
-        assert_eq!(encode("a/b+c=d"), "a%2Fb%2Bc%3Dd");
-        assert_eq!(encode("x-1_2.3~"), "x-1_2.3~");
-        assert_eq!(encode("é $"), "%C3%A9%20%24");
-    }
-
-    #[test]
-    fn dechunks() {
-        assert_eq!(dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"), b"abcde");
-    }
 
     #[test]
     fn normalization_names_what_it_repairs() {
