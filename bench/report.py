@@ -126,7 +126,9 @@ def main() -> None:
     w("")
     w("The embedded engine's SQLite store (durable steps/s against the disk's fsync rate, the")
     w("group-commit gain, memory per suspended execution) is measured separately:")
-    w("[STORE_BENCHMARKS.md](STORE_BENCHMARKS.md) (`durable-store-bench`).")
+    w("[STORE_BENCHMARKS.md](STORE_BENCHMARKS.md) (`durable-store-bench`). The order workflow's Lambda")
+    w("binary size and cold start against the official SDK's equivalent: the section")
+    w("\"Lambda binary size and cold start\" below (`bash bench/coldstart/run.sh`, its own run).")
     w("")
     w(f"- **Date:** {now:%Y-%m-%d %H:%M} UTC")
     w(f"- **Machine:** `nproc` = {os.cpu_count()}, {cpu_model()}, {mem_gb()} RAM, "
@@ -212,6 +214,19 @@ def main() -> None:
         w("hook, after the state is loaded, to the invocation-end hook); virtual time, in-memory store.")
         w("")
         w(scaling.replace("### ", "### "))
+        w("")
+
+    # The Lambda binary size and cold-start section, measured by bench/coldstart/run.sh (not by
+    # this run): kept across regenerations, between markers that run.sh rewrites.
+    coldstart_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "coldstart", "RESULTS.md")
+    try:
+        coldstart = open(coldstart_path, encoding="utf-8").read().strip()
+    except OSError:
+        coldstart = ""
+    if coldstart:
+        w("<!-- coldstart:begin -->")
+        w(coldstart)
+        w("<!-- coldstart:end -->")
         w("")
 
     w("## Notes per (peer, workload)")
