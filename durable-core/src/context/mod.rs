@@ -110,6 +110,7 @@ pub(crate) struct ContextInner {
     pub name: Option<String>,
     /// The names of the contexts from the root to this one, joined by `/` (empty at the
     /// root), as history's `ParentId` chain spells them: what step mocks are addressed by.
+    /// Built only when a step interceptor is set (see `child_scope`).
     pub scope: Arc<str>,
     pub counter: AtomicU64,
     /// The highest position among this context's operations whose record the code has looked
@@ -169,7 +170,7 @@ impl DurableContext {
                 path: Some(op.path.clone()),
                 parent_id: Some(op.id.clone()),
                 name: op.name.clone(),
-                scope: Arc::from(scoped(&self.inner.scope, op.name.as_deref())),
+                scope: self.child_scope(op.name.as_deref()),
                 counter: AtomicU64::new(0),
                 reached: AtomicU64::new(0),
                 mode,
@@ -194,6 +195,16 @@ impl DurableContext {
                 reached: AtomicU64::new(0),
                 mode: self.inner.mode,
             }),
+        }
+    }
+
+    /// The scope of a child context named `name`. Only step mocks read scopes, so without a
+    /// step interceptor (every run outside the test runner) nothing is built per context.
+    fn child_scope(&self, name: Option<&str>) -> Arc<str> {
+        if self.inner.exec.config.step_interceptor.is_some() {
+            Arc::from(scoped(&self.inner.scope, name))
+        } else {
+            self.inner.scope.clone()
         }
     }
 
