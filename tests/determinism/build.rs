@@ -1,6 +1,8 @@
 //! Scans `corpus/`, parses each snippet's header and generates, into `OUT_DIR/snippets.rs`,
 //! one module per included snippet and the `SNIPPETS` table (see `src/lib.rs`).
 //!
+//! `DURABLE_CORPUS_DIR=<dir>` reads another corpus of the same layout instead of `corpus/`.
+//!
 //! Included: every snippet with the `all-snippets` feature; otherwise the legitimate ones and
 //! the nondeterministic ones `corpus/expected.tsv` lists with `macro = no` (the lint lets them
 //! through, so they compile with the lint on).
@@ -28,9 +30,12 @@ struct Header {
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let corpus = root.join("corpus");
+    // `DURABLE_CORPUS_DIR` builds another corpus of the same layout instead: a held-out one
+    // kept outside the repository, measured by `measure.sh --corpus DIR`.
+    let corpus = std::env::var_os("DURABLE_CORPUS_DIR").map_or_else(|| root.join("corpus"), PathBuf::from);
     println!("cargo:rerun-if-changed={}", corpus.display());
     println!("cargo:rerun-if-env-changed=DURABLE_LINT");
+    println!("cargo:rerun-if-env-changed=DURABLE_CORPUS_DIR");
     let all = std::env::var_os("CARGO_FEATURE_ALL_SNIPPETS").is_some();
     let lint_passes = macro_passes(&corpus.join("expected.tsv"));
     let clippy_flags = |id: &str| lint_passes.get(id).copied().unwrap_or(false);

@@ -8,12 +8,32 @@
 # Layers 2 and 3 build the corpus with `DURABLE_LINT=off` (the lint's errors dropped, nothing
 # else changed) in their own target dir. Writes `corpus/expected.tsv` (the verdicts the tests
 # pin) unless `--no-write` is given.
+#
+# `--corpus DIR` measures another corpus of the same layout (a held-out one kept outside the
+# repository) through all three layers; it never writes `expected.tsv`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 write=1
-[[ "${1:-}" == "--no-write" ]] && write=0
-
+corpus="$PWD/tests/determinism/corpus"
 out=target/determinism/report
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --no-write) write=0 ;;
+    --corpus)
+        corpus="$(cd "$2" && pwd)"
+        shift
+        write=0
+        out=target/determinism/report-$(basename "$corpus")
+        export DURABLE_CORPUS_DIR="$corpus"
+        ;;
+    *)
+        echo "measure.sh: unknown argument $1 (use --no-write, --corpus DIR)" >&2
+        exit 2
+        ;;
+    esac
+    shift
+done
+
 mkdir -p "$out" target/determinism/clippy-conf
 cp durable-macros/recommended-clippy.toml target/determinism/clippy-conf/clippy.toml
 
@@ -35,4 +55,4 @@ echo "== layer 3: the replay check" >&2
 DURABLE_LINT=off CARGO_TARGET_DIR=target/determinism \
     cargo run -q -p durable-determinism --features all-snippets --bin replay_report >"$out/replay.tsv"
 
-python3 tests/determinism/aggregate.py "$out" tests/determinism/corpus "$write"
+python3 tests/determinism/aggregate.py "$out" "$corpus" "$write"
