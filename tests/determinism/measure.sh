@@ -38,7 +38,7 @@ mkdir -p "$out" target/determinism/clippy-conf
 cp durable-macros/recommended-clippy.toml target/determinism/clippy-conf/clippy.toml
 
 echo "== layer 1: the macro's lint" >&2
-DURABLE_CORPUS_REPORT="$PWD/$out/macro.tsv" cargo test -q -p durable-macros --lib lint::corpus >/dev/null 2>&1 || true
+DURABLE_CORPUS_REPORT="$PWD/$out/macro.tsv" cargo test -q -p durable-runtime-macros --lib lint::corpus >/dev/null 2>&1 || true
 test -s "$out/macro.tsv"
 
 echo "== layer 2: clippy with the recommended configuration" >&2
