@@ -14,48 +14,15 @@ use crate::wire::{
     CheckpointResponse, ContextDetails, EpochMillis, Operation, OperationAction, OperationStatus,
     OperationType, OperationUpdate, StepDetails,
 };
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{HashSet, VecDeque};
 use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
+mod op_map;
+pub(crate) use op_map::OpMap;
+
 /// Identity of one operation as the code creates it.
-/// The operation records of an execution, by wire id.
-pub(crate) type OpMap = HashMap<String, Arc<Operation>, BuildHasherDefault<IdHasher>>;
-
-/// Hashes operation ids: short strings the SDK derived from MD5 or the service assigned,
-/// looked up on every operation of every replay. SipHash's resistance to chosen keys buys
-/// nothing here (whoever controls the ids controls the execution) and costs several times
-/// more than this multiply-rotate hash.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(26) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(26) ^ u64::from(b)).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-
-    fn finish(&self) -> u64 {
-        // Fold the high bits down: hashbrown takes its bucket index from the low bits and
-        // its control byte from the top 7.
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
 #[derive(Clone, Debug)]
 pub(crate) struct OpIdentity {
     pub path: OperationPath,
@@ -128,7 +95,7 @@ impl State {
     /// Notes that workflow code read `op` as it is now.
     fn observe(&mut self, op: &Arc<Operation>) {
         if let Some(observed) = &mut self.observed {
-            observed.insert(op.id.clone(), op.clone());
+            observed.insert(op.clone());
         }
     }
 }
@@ -165,7 +132,7 @@ impl Execution {
         let replaying = operations
             .iter()
             .any(|o| o.operation_type != OperationType::Execution);
-        let ops = operations.into_iter().map(|o| (o.id.clone(), o)).collect();
+        let ops = operations.into_iter().collect();
         Self::with_records(arn, Some(token), ops, client, config, replaying, None)
     }
 
@@ -235,8 +202,8 @@ impl Execution {
     pub fn take_records(&self) -> OpMap {
         let mut st = self.lock();
         let mut ops = std::mem::take(&mut st.ops);
-        for (id, seen) in st.observed.take().unwrap_or_default() {
-            ops.insert(id, seen);
+        for seen in st.observed.take().unwrap_or_default().into_values() {
+            ops.insert(seen);
         }
         ops
     }
@@ -617,14 +584,9 @@ fn none_if_empty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
 }
 
-/// Inserts or replaces the record of `op` (without allocating a key when it is known).
+/// Inserts or replaces the record of `op`.
 fn upsert(ops: &mut OpMap, op: Arc<Operation>) {
-    match ops.get_mut(&op.id) {
-        Some(slot) => *slot = op,
-        None => {
-            ops.insert(op.id.clone(), op);
-        }
-    }
+    ops.insert(op);
 }
 
 /// What the service will have recorded after `u`, for operations the response omits.
@@ -638,11 +600,12 @@ fn apply_locally(ops: &mut OpMap, u: &OperationUpdate, now: EpochMillis) {
         op.name = u.name.clone();
         op.sub_type = u.sub_type.clone();
         op.start_timestamp = Some(now);
-        ops.insert(u.id.clone(), Arc::new(op));
+        ops.insert(Arc::new(op));
     }
-    let Some(op) = ops.get_mut(&u.id).map(Arc::make_mut) else {
-        return;
-    };
+    ops.modify(&u.id, |op| apply_to(op, u, now));
+}
+
+fn apply_to(op: &mut Operation, u: &OperationUpdate, now: EpochMillis) {
     match (u.operation_type, u.action) {
         (OperationType::Step, action) => {
             let d = op.step_details.get_or_insert_with(StepDetails::default);

@@ -64,7 +64,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 fn hex_string(id: &[u8; 16]) -> String {
-    id.iter().map(|b| char::from(*b)).collect()
+    // The bytes are ASCII hex digits: one copy, no per-char pushes.
+    std::str::from_utf8(id).map_or_else(|_| id.iter().map(|b| char::from(*b)).collect(), str::to_owned)
 }
 
 impl fmt::Debug for OperationPath {

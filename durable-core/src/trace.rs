@@ -114,10 +114,7 @@ impl ReplayState {
     pub fn from_history(arn: impl Into<String>, operations: Vec<Operation>) -> Self {
         ReplayState {
             arn: arn.into(),
-            operations: operations
-                .into_iter()
-                .map(|o| (o.id.clone(), Arc::new(o)))
-                .collect(),
+            operations: operations.into_iter().map(Arc::new).collect(),
             entered: None,
         }
     }
