@@ -180,8 +180,7 @@ where
             .saturating_add(1);
         match record.as_ref().map(|r| r.status) {
             Some(OperationStatus::Succeeded) => {
-                let payload = record.as_ref().and_then(|r| r.result().map(str::to_owned));
-                return exec.decode(&op, &*serdes, payload.as_deref());
+                return exec.decode(&op, &*serdes, record.as_ref().and_then(|r| r.result()));
             }
             Some(OperationStatus::Pending) => {
                 // Waiting for the retry timer: park until the service marks it READY.
