@@ -31,6 +31,12 @@ pub(crate) struct FileContext {
     pub(crate) step_fns: std::collections::HashSet<Vec<String>>,
     /// Constants, by path from the workflow's module.
     pub(crate) consts: HashMap<Vec<String>, FileConst>,
+    /// Initializers of statics that are not interior mutable (`Lazy::new(|| ..)`), by name.
+    pub(crate) static_inits: HashMap<String, syn::Expr>,
+    /// `type` aliases: name → aliased type.
+    pub(crate) type_aliases: HashMap<String, syn::Type>,
+    /// Item macros expanded so far (a bound: a macro may invoke itself).
+    expansions: usize,
 }
 
 /// A `const` of the file.
@@ -130,6 +136,9 @@ impl FileContext {
                     let interior =
                         interior_mutable(&s.ty) || matches!(s.mutability, syn::StaticMutability::Mut(_));
                     self.statics.insert(s.ident.to_string(), interior);
+                    if !interior {
+                        self.static_inits.insert(s.ident.to_string(), (*s.expr).clone());
+                    }
                 }
                 syn::Item::Struct(s) => {
                     if prefix.is_empty() {
@@ -173,7 +182,22 @@ impl FileContext {
                         for name in thread_local_names(&m.mac.tokens) {
                             self.statics.insert(name, false);
                         }
+                    } else if let Some(definition) = self.macros.get(&name).cloned() {
+                        // A `macro_rules!` of the file invoked as an item: what it generates
+                        // (helper fns, statics, impls) is part of the file.
+                        let expanded = super::rules_expand::expand(&definition, &m.mac.tokens)
+                            .and_then(|tokens| syn::parse2::<syn::File>(tokens).ok());
+                        if let (Some(generated), true) = (expanded, self.expansions < 64) {
+                            self.expansions += 1;
+                            self.collect(&generated.items, prefix);
+                        }
                     }
+                }
+                syn::Item::Type(t) => {
+                    if prefix.is_empty() {
+                        self.items.push(t.ident.to_string());
+                    }
+                    self.type_aliases.insert(t.ident.to_string(), (*t.ty).clone());
                 }
                 syn::Item::Trait(t) => {
                     if prefix.is_empty() {
@@ -203,6 +227,72 @@ impl FileContext {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The names this file gives hash collections: `use std::collections::HashMap as Map;`
+    /// and `type Index<K, V> = HashMap<K, V>;` (also aliases of aliases), not those with a
+    /// fixed hasher; and the hash collection names that are the file's own types (a
+    /// `struct HashMap` of its own, or one imported from one of its modules).
+    pub(crate) fn hash_aliases(
+        &self,
+    ) -> (
+        std::collections::HashSet<String>,
+        std::collections::HashSet<String>,
+    ) {
+        fn walk(
+            tree: &syn::UseTree,
+            root: Option<&str>,
+            own_root: &dyn Fn(&str) -> bool,
+            aliases: &mut std::collections::HashSet<String>,
+            own: &mut std::collections::HashSet<String>,
+        ) {
+            match tree {
+                syn::UseTree::Path(p) => {
+                    let first = p.ident.to_string();
+                    walk(&p.tree, Some(root.unwrap_or(&first)), own_root, aliases, own);
+                }
+                syn::UseTree::Name(n)
+                    if super::rules::is_hash_collection(&n.ident.to_string())
+                        && root.is_some_and(own_root) =>
+                {
+                    own.insert(n.ident.to_string());
+                }
+                syn::UseTree::Rename(r)
+                    if super::rules::is_hash_collection(&r.ident.to_string())
+                        && !root.is_some_and(own_root) =>
+                {
+                    aliases.insert(r.rename.to_string());
+                }
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, root, own_root, aliases, own)),
+                _ => {}
+            }
+        }
+        let own_root =
+            |root: &str| matches!(root, "crate" | "self" | "super") || self.items.iter().any(|i| i == root);
+        let mut aliases = std::collections::HashSet::new();
+        let mut own: std::collections::HashSet<String> = self
+            .items
+            .iter()
+            .filter(|i| super::rules::is_hash_collection(i))
+            .cloned()
+            .collect();
+        for u in &self.uses {
+            walk(&u.tree, None, &own_root, &mut aliases, &mut own);
+        }
+        super::names::set_hash_aliases(aliases.clone(), own.clone());
+        loop {
+            let found: Vec<String> = self
+                .type_aliases
+                .iter()
+                .filter(|(name, ty)| !aliases.contains(*name) && super::names::type_is_hash(ty))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if found.is_empty() {
+                return (aliases, own);
+            }
+            aliases.extend(found);
+            super::names::set_hash_aliases(aliases.clone(), own.clone());
         }
     }
 

@@ -26,9 +26,12 @@ impl Linter<'_> {
             "nanoid" => self.report(&mac.path, &written, Category::Ids),
             _ => {}
         }
+        let mut expanded = false;
         if let Some(definition) = self.local_macros.get(&last).cloned() {
-            // A `macro_rules!` of the body: its transcribers expand here.
-            if self.linted_macros.insert(last.clone()) {
+            // A `macro_rules!` of the file or the body: linted as it expands here, with the
+            // types of what it is given; if it cannot be expanded, its transcribers' calls.
+            expanded = self.check_expansion(mac, &definition, &written);
+            if !expanded && self.linted_macros.insert(last.clone()) {
                 self.scan_tokens(definition);
             }
         }
@@ -39,6 +42,9 @@ impl Linter<'_> {
         // is linted like the body and emitted back with what the walk adds (the clippy
         // `allow` on step closures, e.g. in `vec![Branch::named(.., |c| c.step(..))]`); any
         // other argument syntax is linted piece by piece and emitted as written.
+        // What the expansion found is reported at the macro; its arguments are still walked
+        // (step closures in them get the clippy layer's `allow`) but report nothing twice.
+        self.allowed += usize::from(expanded);
         let ops = self.ops.len();
         let formats = is_format_like(&last) || matches!(last.as_str(), "json" | "assert_eq" | "assert_ne");
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
@@ -71,6 +77,43 @@ impl Linter<'_> {
         if last != "vec" {
             self.ops.truncate(ops);
         }
+        self.allowed -= usize::from(expanded);
+    }
+
+    /// Lints what a user's `macro_rules!` expands to at `mac`, reporting at the macro:
+    /// `for_each_region!` → `input.regions.keys()`. Returns whether it could expand it.
+    fn check_expansion(&mut self, mac: &Macro, definition: &TokenStream, written: &str) -> bool {
+        if !self.linting() || self.depth >= 6 {
+            return self.linting();
+        }
+        let Some(tokens) = super::rules_expand::expand(definition, &mac.tokens) else {
+            return false;
+        };
+        let mut block: syn::Block = match syn::parse2::<syn::Block>(quote::quote!({ #tokens })) {
+            Ok(block) => block,
+            Err(_) => return false,
+        };
+        // Walk it here, where the names the invocation uses are bound; the walk's records
+        // of this temporary syntax are put back afterwards.
+        let judged = self.judged.clone();
+        let ops = self.ops.len();
+        let outer = self.sink.replace(std::cell::RefCell::new(Vec::new()));
+        self.depth += 1;
+        self.visit_block_mut(&mut block);
+        self.depth -= 1;
+        let findings = std::mem::replace(&mut self.sink, outer)
+            .map(std::cell::RefCell::into_inner)
+            .unwrap_or_default();
+        self.judged = judged;
+        self.ops.truncate(ops);
+        if let Some(first) = findings.into_iter().next() {
+            self.report(
+                &mac.path,
+                &format!("{written}` → `{}", first.written),
+                first.category,
+            );
+        }
+        true
     }
 
     fn check_macro_argument(&mut self, expr: &mut Expr, formats: bool, written: &str) {
@@ -78,7 +121,7 @@ impl Linter<'_> {
             // `format!("{:?}", map)`: a map's text lists its entries in hash order.
             self.report(
                 &*expr,
-                &format!("{} in {written}", quote::quote!(#expr)),
+                &format!("{} in {written}", super::tidy(&*expr)),
                 Category::HashOrder,
             );
         }

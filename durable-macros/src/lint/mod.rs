@@ -22,6 +22,7 @@ mod names;
 mod ops;
 mod prepass;
 pub(crate) mod rules;
+mod rules_expand;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -80,6 +81,8 @@ pub(crate) fn lint_workflow(
     body: &mut Block,
     file: Option<Rc<FileContext>>,
 ) -> Vec<Operation> {
+    let (aliases, own) = file.as_ref().map(|f| f.hash_aliases()).unwrap_or_default();
+    names::set_hash_aliases(aliases, own);
     let mut linter = Linter::new(cx, body, file, None, HashSet::new(), 0);
     for (i, input) in sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(pt) = input {
@@ -158,6 +161,15 @@ struct Linter<'a> {
     /// Fns declared in the body.
     local_fns: ops::LocalFns,
     ops: Vec<Operation>,
+    /// In a helper that is a method or associated fn: the type `Self` names.
+    self_ty: Option<String>,
+}
+
+/// `Default::default()` (the type comes from the context).
+fn is_default_call(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Path(p) = &*call.func else { return false };
+    call.args.is_empty() && path_string(&p.path).ends_with(&["Default".to_owned(), "default".to_owned()])
 }
 
 fn addr<T>(node: &T) -> usize {
@@ -260,6 +272,7 @@ impl<'a> Linter<'a> {
             local_consts: HashMap::new(),
             local_fns: HashMap::new(),
             ops: Vec::new(),
+            self_ty: None,
         }
     }
 
@@ -324,6 +337,7 @@ impl<'a> Linter<'a> {
             visiting,
             self.depth + 1,
         );
+        sub.self_ty = self_ty.map(str::to_owned);
         for input in inputs {
             match input {
                 syn::FnArg::Typed(pt) => sub
@@ -362,10 +376,16 @@ impl<'a> Linter<'a> {
         ) {
             return None;
         }
-        let segs = written
+        let mut segs: Vec<String> = written
             .into_iter()
             .skip_while(|s| s == "crate" || s == "self" || s == "super")
             .collect();
+        // `Self::now_ms()` in a method: the impl's type.
+        if let (Some(first), Some(ty)) = (segs.first_mut(), &self.self_ty) {
+            if first == "Self" {
+                first.clone_from(ty);
+            }
+        }
         Some((file, segs))
     }
 
@@ -390,6 +410,7 @@ impl<'a> Linter<'a> {
     }
 
     fn check_helper_call(&self, call: &syn::ExprCall) {
+        self.check_from_call(call);
         let Some((file, segs)) = self.local_call_path(call) else {
             return;
         };
@@ -405,6 +426,51 @@ impl<'a> Linter<'a> {
                 self.check_helper(call, &label, Some(ty), &f.sig.inputs, &f.block);
             }
         }
+    }
+
+    /// `Vec::from(&order)`, `Lines::try_from(order)`, `From::from(order)`: the file's
+    /// `impl From<Order> for ..` runs, whatever the target type.
+    fn check_from_call(&self, call: &syn::ExprCall) {
+        let (Some(file), Expr::Path(p), 1) = (&self.file, &*call.func, call.args.len()) else {
+            return;
+        };
+        let segs = path_string(&p.path);
+        if !matches!(segs.last().map(String::as_str), Some("from" | "try_from")) {
+            return;
+        }
+        let Some(source) = call.args.first().and_then(|a| self.type_of(a)) else {
+            return;
+        };
+        for f in file.from_impls.get(&source).into_iter().flatten() {
+            let label = format!("From<{source}>::{}()", f.sig.ident);
+            self.check_helper(call, &label, None, &f.sig.inputs, &f.block);
+        }
+    }
+
+    /// `Type { .., ..Default::default() }` and `let t: Type = Default::default()`: the file's
+    /// `impl Default for Type` runs.
+    fn check_default_of(&self, node: impl quote::ToTokens, ty: &str) {
+        let Some(f) = self
+            .file
+            .as_ref()
+            .and_then(|file| file.methods.get(&(ty.to_owned(), "default".to_owned())))
+        else {
+            return;
+        };
+        let label = format!("{ty}::default()");
+        self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+    }
+
+    /// A `static` of the file the body reads: its initializer runs in this process, once
+    /// (`Lazy::new(|| Config { size: env::var(..) })`), so what it read can differ on the
+    /// machine that replays.
+    fn check_static_init(&self, node: impl quote::ToTokens, name: &str) {
+        let Some(init) = self.file.as_ref().and_then(|f| f.static_inits.get(name)) else {
+            return;
+        };
+        let block: Block = syn::parse_quote!({ #init });
+        let label = format!("static {name}");
+        self.check_helper(node, &label, None, &Punctuated::new(), &block);
     }
 
     /// A method declared in this file's impls, called on a value that is not the context:
@@ -542,11 +608,12 @@ impl<'a> Linter<'a> {
         }
         // A `static` with interior mutability declared in the body, or a `Racy` type.
         if let Some(ident) = path.get_ident() {
-            if let Some(Binding::Item {
-                interior_mutable: true,
-            }) = self.names.lookup(&ident.to_string())
-            {
-                self.report(node, &ident.to_string(), Category::Global);
+            match self.names.lookup(&ident.to_string()) {
+                Some(Binding::Item {
+                    interior_mutable: true,
+                }) => self.report(node, &ident.to_string(), Category::Global),
+                Some(Binding::Item { .. }) => self.check_static_init(node, &ident.to_string()),
+                _ => {}
             }
         }
     }
@@ -611,7 +678,15 @@ impl<'a> Linter<'a> {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => {
                     let segs = path_string(&p.path);
-                    segs.len() >= 2 && rules::is_hash_collection(&segs[segs.len() - 2])
+                    let constructor = segs.len() >= 2 && names::is_hash_name(&segs[segs.len() - 2]);
+                    // `HashMap::with_hasher(BuildHasherDefault::default())`: a fixed order.
+                    let fixed = segs.last().is_some_and(|f| f.contains("hasher"))
+                        && c.args.iter().any(|a| {
+                            let text = quote::quote!(#a).to_string();
+                            text.split(|ch: char| !ch.is_alphanumeric() && ch != '_')
+                                .any(rules::is_fixed_hasher)
+                        });
+                    (constructor && !fixed) || self.is_hash_value(init)
                 }
                 _ => false,
             },
@@ -622,9 +697,7 @@ impl<'a> Linter<'a> {
                     }))
                     || (m.method == "clone" && self.is_hash_value(&m.receiver))
             }
-            Expr::Reference(r) => self.is_hash_value(&r.expr),
-            Expr::Path(_) => self.is_hash_value(init),
-            _ => false,
+            _ => self.is_hash_value(init),
         };
         facts
     }
@@ -655,6 +728,22 @@ impl<'a> Linter<'a> {
                 .is_some_and(|i| self.names.value(&i.to_string()).is_some_and(|f| f.hash)),
             Expr::Reference(r) => self.is_hash_value(&r.expr),
             Expr::Paren(p) => self.is_hash_value(&p.expr),
+            // Copies and views of a map are the same map.
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "clone"
+                        | "to_owned"
+                        | "borrow"
+                        | "borrow_mut"
+                        | "as_ref"
+                        | "as_mut"
+                        | "unwrap"
+                        | "expect"
+                ) =>
+            {
+                self.is_hash_value(&m.receiver)
+            }
             _ => false,
         }
     }
@@ -1273,6 +1362,14 @@ impl VisitMut for Linter<'_> {
                     self.callees.remove(&callee);
                 }
             }
+            Expr::Struct(st) => {
+                if let (Some(rest), Some(ty)) = (&st.rest, st.path.segments.last()) {
+                    if is_default_call(rest) {
+                        self.check_default_of(&**rest, &ty.ident.to_string());
+                    }
+                }
+                visit_mut::visit_expr_struct_mut(self, st);
+            }
             other => visit_mut::visit_expr_mut(self, other),
         }
         if escaped {
@@ -1325,6 +1422,10 @@ impl VisitMut for Linter<'_> {
                     },
                 );
                 facts = self.init_facts(&init.expr);
+                if let (Some(ty), true) = (ty.as_ref().and_then(type_last_ident), is_default_call(&init.expr))
+                {
+                    self.check_default_of(&*init.expr, &ty);
+                }
                 self.visit_expr_mut(&mut init.expr);
                 if let Some((_, diverge)) = &mut init.diverge {
                     self.visit_expr_mut(diverge);

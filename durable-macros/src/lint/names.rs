@@ -100,7 +100,13 @@ impl Names {
             }
             Pat::Type(pt) => {
                 let mut facts = facts;
-                facts.hash |= type_is_hash(&pt.ty);
+                // A written hash type decides (a fixed hasher makes the order deterministic,
+                // whatever the constructor); `_` and other types keep what the value said.
+                if names_hash_type(&pt.ty) {
+                    facts.hash = type_is_hash(&pt.ty);
+                } else {
+                    facts.hash |= type_is_hash(&pt.ty);
+                }
                 if facts.ty.is_none() {
                     facts.ty = super::type_last_ident(&pt.ty).map(Into::into);
                 }
@@ -165,6 +171,9 @@ impl Names {
                     prefix.pop();
                     full
                 };
+                if rules::is_hash_collection(&r.ident.to_string()) {
+                    add_hash_alias(r.rename.to_string());
+                }
                 self.bind(r.rename.to_string(), full);
             }
             syn::UseTree::Glob(_) => {
@@ -236,19 +245,81 @@ impl Names {
     }
 }
 
-/// Whether a type is a hash collection (`HashMap<..>`, `&HashSet<..>`, `std::collections::HashMap`).
+std::thread_local! {
+    /// Names the workflow's file or body gives hash collections (`use std::collections::HashMap
+    /// as Map;`, `type Index<K, V> = HashMap<K, V>;`), for [`type_is_hash`]; set per lint.
+    static HASH_ALIASES: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::default();
+    /// Hash collection names that are the file's own types (`mod ordered { pub struct
+    /// HashMap .. }` imported): not the standard library's.
+    static OWN_HASH_NAMES: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::default();
+}
+
+/// Sets the names [`type_is_hash`] also takes for hash collections, and those it does not
+/// (the file's own types), for one lint.
+pub(crate) fn set_hash_aliases(
+    names: std::collections::HashSet<String>,
+    own: std::collections::HashSet<String>,
+) {
+    HASH_ALIASES.with(|a| *a.borrow_mut() = names);
+    OWN_HASH_NAMES.with(|a| *a.borrow_mut() = own);
+}
+
+/// Adds one name [`type_is_hash`] takes for a hash collection (a `use .. as` in the body).
+pub(crate) fn add_hash_alias(name: String) {
+    HASH_ALIASES.with(|a| a.borrow_mut().insert(name));
+}
+
+/// Whether a type is a hash collection whose order is random (`HashMap<..>`, `&HashSet<..>`,
+/// `std::collections::HashMap`, a name the file gives one). A map or set with a fixed hasher
+/// (`HashMap<K, V, BuildHasherDefault<H>>`) iterates in the same order on every run.
 pub(crate) fn type_is_hash(ty: &Type) -> bool {
     match ty {
         Type::Reference(r) => type_is_hash(&r.elem),
         Type::Paren(p) => type_is_hash(&p.elem),
         Type::Group(g) => type_is_hash(&g.elem),
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| rules::is_hash_collection(&s.ident.to_string())),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            is_hash_name(&name) && !fixed_hasher(&name, &s.arguments)
+        }),
         _ => false,
     }
+}
+
+/// Whether a type is written as a hash collection, whatever its hasher.
+fn names_hash_type(ty: &Type) -> bool {
+    super::type_last_ident(ty).is_some_and(|name| is_hash_name(&name))
+}
+
+/// A hash collection's type name, or a name the file gives one.
+pub(crate) fn is_hash_name(name: &str) -> bool {
+    (rules::is_hash_collection(name) && !OWN_HASH_NAMES.with(|o| o.borrow().contains(name)))
+        || HASH_ALIASES.with(|a| a.borrow().contains(name))
+}
+
+/// `HashMap<K, V, S>` / `HashSet<T, S>` with a hasher `S` that is not seeded per process.
+fn fixed_hasher(collection: &str, args: &syn::PathArguments) -> bool {
+    let syn::PathArguments::AngleBracketed(a) = args else {
+        return false;
+    };
+    let hasher_at = match collection {
+        "HashMap" | "DashMap" | "AHashMap" => 2,
+        "HashSet" | "DashSet" | "AHashSet" => 1,
+        _ => return false,
+    };
+    let types: Vec<&Type> = a
+        .args
+        .iter()
+        .filter_map(|g| match g {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    types
+        .get(hasher_at)
+        .and_then(|t| super::type_last_ident(t))
+        .is_some_and(|h| rules::is_fixed_hasher(&h))
 }
 
 #[cfg(test)]

@@ -550,6 +550,15 @@ pub(crate) fn is_hash_collection(type_name: &str) -> bool {
     )
 }
 
+/// Hasher builders with no per-process seed: a hash collection built with one iterates in the
+/// same order on every run of a build.
+pub(crate) fn is_fixed_hasher(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "BuildHasherDefault" | "FxBuildHasher" | "FnvBuildHasher" | "BuildNoHashHasher" | "FixedState"
+    )
+}
+
 /// `Path`/`PathBuf` methods that read the file system.
 pub(crate) const PATH_IO_METHODS: &[&str] = &[
     "exists",

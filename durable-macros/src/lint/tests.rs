@@ -443,3 +443,147 @@ fn awaiting_a_step_fn_directly_says_to_run_it() {
     assert!(errs[0].contains("`validate` is a `#[step]` fn"), "{errs:#?}");
     assert!(errs[0].contains("ctx.run(validate(..)).await"), "{errs:#?}");
 }
+
+#[test]
+fn hash_types_through_renamed_imports_and_type_aliases_are_seen() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap as Map;
+        use std::collections::hash_map::RandomState;
+        type Index<K, V> = std::collections::HashMap<K, V, RandomState>;
+        type Tables = Index<String, u64>;
+        struct Campaign { segments: Map<String, u64>, tables: Tables }
+        async fn wf(ctx: DurableContext, input: Campaign) -> Result<(), DurableError> {
+            let picked: Vec<String> = input.segments.iter().map(|(k, _)| k.clone()).collect();
+            for (t, _) in input.tables.iter().take(3) { ctx.step(t.clone(), |_| async { Ok::<_, String>(()) }).await?; }
+            let services = input.segments;
+            for s in services.keys() { ctx.step(s.clone(), |_| async { Ok::<_, String>(()) }).await?; }
+            Ok(())
+        }
+        "#,
+    );
+    for needle in ["input.segments.iter()", "input.tables.iter()", "services.keys()"] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+}
+
+#[test]
+fn fixed_hashers_and_the_files_own_hash_map_type_are_deterministic() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        use std::hash::{BuildHasherDefault, DefaultHasher};
+        mod ordered { pub struct HashSet<T> { items: Vec<T> } }
+        use ordered::HashSet;
+        type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+        async fn wf(ctx: DurableContext, input: Input) -> Result<(), DurableError> {
+            let mut by_bucket: HashMap<u64, u32, BuildHasherDefault<DefaultHasher>> = HashMap::default();
+            for (b, n) in &by_bucket { ctx.step(format!("b{b}"), |_| async { Ok::<_, String>(()) }).await?; }
+            let fast: FastMap<u64, u32> = FastMap::default();
+            for (b, _) in fast.iter() { ctx.step(format!("f{b}"), |_| async { Ok::<_, String>(()) }).await?; }
+            let own: HashSet<u32> = load();
+            for x in own.iter() { ctx.step(format!("o{x}"), |_| async { Ok::<_, String>(()) }).await?; }
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+#[test]
+fn self_paths_default_impls_from_impls_and_static_initializers_run_helpers() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        use once_cell::sync::Lazy;
+        struct Clock;
+        impl Clock {
+            fn now_ms() -> u64 { std::time::SystemTime::now().elapsed().map(|d| d.as_millis() as u64).unwrap_or(0) }
+            fn until(deadline: u64) -> u64 { deadline.saturating_sub(Self::now_ms()) }
+        }
+        struct Audit { at: String, actor: String }
+        impl Default for Audit { fn default() -> Self { Audit { at: chrono::Local::now().to_rfc3339(), actor: String::new() } } }
+        struct Inventory { counts: HashMap<String, u32> }
+        struct Line { product: String }
+        impl From<&Inventory> for Vec<Line> {
+            fn from(inv: &Inventory) -> Self { inv.counts.iter().map(|(p, _)| Line { product: p.clone() }).collect() }
+        }
+        struct Config { batch: u64 }
+        static CONFIG: Lazy<Config> = Lazy::new(|| Config { batch: std::env::var("BATCH").map(|v| v.len() as u64).unwrap_or(1) });
+        static LIMITS: [u32; 2] = [1, 2];
+        async fn wf(ctx: DurableContext, input: Inventory) -> Result<(), DurableError> {
+            let left = Clock::until(5);
+            let audit = Audit { actor: "me".into(), ..Default::default() };
+            let lines: Vec<Line> = Vec::from(&input);
+            let chunks = 100 / CONFIG.batch;
+            let limit = LIMITS[0];
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "Clock::until()` → `Clock::now_ms()",
+        "Audit::default()",
+        "From<Inventory>::from()",
+        "static CONFIG",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+    assert!(!errs.iter().any(|e| e.contains("LIMITS")), "{errs:#?}");
+}
+
+#[test]
+fn user_macros_are_linted_as_they_expand() {
+    let errs = file_errors(
+        r#"
+        use std::collections::{HashMap, HashSet};
+        macro_rules! for_each_region {
+            ($regions:expr, |$region:ident| $body:block) => { for $region in $regions.keys() $body };
+        }
+        macro_rules! next_id {
+            ($prefix:literal) => {{
+                static COUNTER: ::std::sync::atomic::AtomicU32 = ::std::sync::atomic::AtomicU32::new(1);
+                format!("{}-{}", $prefix, COUNTER.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst))
+            }};
+        }
+        macro_rules! log_members { ($set:expr) => { tracing::info!("members {:?}", $set) }; }
+        macro_rules! partitioner {
+            ($name:ident) => { fn $name(key: &str) -> u64 { std::collections::hash_map::RandomState::new().hash_one(key) } };
+        }
+        macro_rules! total { ($m:expr) => { $m.values().sum::<u64>() }; }
+        partitioner!(partition_of);
+        struct Release { regions: HashMap<String, u32>, members: HashSet<String> }
+        async fn wf(ctx: DurableContext, input: Release) -> Result<(), DurableError> {
+            for_each_region!(input.regions, |region| {
+                ctx.step(format!("deploy-{region}"), |_| async { Ok::<_, String>(()) }).await?;
+            });
+            let id = next_id!("LAB");
+            log_members!(input.members);
+            let p = partition_of("a");
+            let sum = total!(input.regions);
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "for_each_region!` → `input.regions.keys()",
+        "next_id!` → `static COUNTER",
+        "log_members!",
+        "partition_of()",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+    assert!(
+        !errs.iter().any(|e| e.contains("total!")),
+        "an order-free sum is fine: {errs:#?}"
+    );
+}
