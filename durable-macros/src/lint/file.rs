@@ -35,6 +35,8 @@ pub(crate) struct FileContext {
     pub(crate) static_inits: HashMap<String, syn::Expr>,
     /// `type` aliases: name → aliased type.
     pub(crate) type_aliases: HashMap<String, syn::Type>,
+    /// Structs and enums that derive `Default` (theirs runs each field's `Default`).
+    pub(crate) derives_default: std::collections::HashSet<String>,
     /// Item macros expanded so far (a bound: a macro may invoke itself).
     expansions: usize,
 }
@@ -143,6 +145,9 @@ impl FileContext {
                 syn::Item::Struct(s) => {
                     if prefix.is_empty() {
                         self.items.push(s.ident.to_string());
+                    }
+                    if derives(&s.attrs, "Default") {
+                        self.derives_default.insert(s.ident.to_string());
                     }
                     for field in &s.fields {
                         if let Some(name) = &field.ident {
@@ -304,6 +309,19 @@ impl FileContext {
             .map(|((t, _), f)| (t.as_str(), f))
             .collect()
     }
+}
+
+/// Whether `#[derive(..)]` among `attrs` names `trait_name`.
+fn derives(attrs: &[syn::Attribute], trait_name: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == trait_name))
+                })
+    })
 }
 
 /// The name a type-like or constant item declares (fns, statics, macros and uses are

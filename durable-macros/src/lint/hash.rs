@@ -77,9 +77,18 @@ pub(crate) fn iteration<'e>(
     expr: &'e Expr,
     for_loop: bool,
 ) -> Option<Iteration<'e>> {
+    // Down the chain to the outermost value that is a hash collection: a variable, a field,
+    // a call, or a step of the chain itself (`.collect::<HashSet<_>>().into_iter()`).
     let mut calls = Vec::new();
     let mut cur = expr;
     loop {
+        if matches!(
+            cur,
+            Expr::Path(_) | Expr::Field(_) | Expr::Call(_) | Expr::MethodCall(_)
+        ) && is_hash(cur)
+        {
+            break;
+        }
         match cur {
             Expr::MethodCall(m) => {
                 calls.push(m);
@@ -88,11 +97,8 @@ pub(crate) fn iteration<'e>(
             Expr::Reference(r) => cur = &r.expr,
             Expr::Paren(p) => cur = &p.expr,
             Expr::Try(t) => cur = &t.expr,
-            _ => break,
+            _ => return None,
         }
-    }
-    if !matches!(cur, Expr::Path(_) | Expr::Field(_) | Expr::Call(_)) || !is_hash(cur) {
-        return None;
     }
     let collection = quote::quote!(#cur)
         .to_string()

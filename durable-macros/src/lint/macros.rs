@@ -54,12 +54,7 @@ impl Linter<'_> {
             }
             mac.tokens = args.to_token_stream();
         } else {
-            for piece in split_pieces(mac.tokens.clone()) {
-                match syn::parse2::<Expr>(piece.clone()) {
-                    Ok(mut expr) => self.check_macro_argument(&mut expr, formats, &written),
-                    Err(_) => self.scan_tokens(piece),
-                }
-            }
+            self.check_pieces(mac.tokens.clone(), formats, &written);
         }
         if formats {
             for name in inline_format_args(&mac.tokens) {
@@ -114,6 +109,26 @@ impl Linter<'_> {
             );
         }
         true
+    }
+
+    /// Arguments that are not a plain expression list, piece by piece: `json!({ "k": v, .. })`
+    /// (objects and arrays nest), `tracing::info!(user = %id, "..")`, `select!` arms.
+    fn check_pieces(&mut self, tokens: TokenStream, formats: bool, written: &str) {
+        for piece in split_pieces(tokens) {
+            let mut trees = piece.clone().into_iter();
+            if let (Some(TokenTree::Group(g)), None) = (trees.next(), trees.next()) {
+                if matches!(g.delimiter(), Delimiter::Brace | Delimiter::Bracket)
+                    && syn::parse2::<Expr>(piece.clone()).is_err()
+                {
+                    self.check_pieces(g.stream(), formats, written);
+                    continue;
+                }
+            }
+            match syn::parse2::<Expr>(piece.clone()) {
+                Ok(mut expr) => self.check_macro_argument(&mut expr, formats, written),
+                Err(_) => self.scan_tokens(piece),
+            }
+        }
     }
 
     fn check_macro_argument(&mut self, expr: &mut Expr, formats: bool, written: &str) {
@@ -185,7 +200,14 @@ impl Linter<'_> {
                     if !leading && !after_dot && (called || segments.len() > 1) {
                         let written: Vec<String> = segments.iter().map(ToString::to_string).collect();
                         let found = match self.names.resolve(&written, false) {
-                            Resolved::Local => None,
+                            Resolved::Local => {
+                                if called {
+                                    let span: TokenStream =
+                                        segments.iter().map(|s| TokenTree::Ident(s.clone())).collect();
+                                    self.check_helper_path(span, &written);
+                                }
+                                None
+                            }
                             Resolved::Rooted(full) => rules::classify_rooted(&full),
                             Resolved::Floating(segs) => rules::classify_floating(&segs)
                                 .map(|(c, _)| c)
@@ -299,6 +321,12 @@ fn strip_prefix(piece: &[TokenTree]) -> &[TokenTree] {
             // `name = expr` (tracing fields, named format arguments), not `==`.
             [TokenTree::Ident(_), TokenTree::Punct(eq), tail @ ..]
                 if eq.as_char() == '=' && eq.spacing() == proc_macro2::Spacing::Alone =>
+            {
+                rest = tail
+            }
+            // `"key": value` in a `json!` object.
+            [TokenTree::Literal(_), TokenTree::Punct(colon), tail @ ..]
+                if colon.as_char() == ':' && colon.spacing() == proc_macro2::Spacing::Alone =>
             {
                 rest = tail
             }

@@ -9,9 +9,11 @@
 //! operations nested in step bodies, and collects the operations for the docs and the
 //! duplicate-name check.
 //!
-//! It cannot see helper fns or trait impls outside the function, file-level `use .. as`
-//! aliases, or types it is not told: the clippy layer and the test runner's replay check
-//! cover those.
+//! What it knows of the rest of the workflow's file (`file`): imports and aliases, helper fns
+//! and impls (linted where the body runs them), field, static and alias types, static
+//! initializers, and `macro_rules!` (expanded where invoked, `rules_expand`). It cannot see
+//! other files and crates, nor types it is not told: the clippy layer and the test runner's
+//! replay check cover those.
 
 #[cfg(test)]
 mod corpus;
@@ -163,6 +165,10 @@ struct Linter<'a> {
     ops: Vec<Operation>,
     /// In a helper that is a method or associated fn: the type `Self` names.
     self_ty: Option<String>,
+    /// The `for` loop being visited as a statement (by address): attributes may go on it.
+    statement_loop: usize,
+    /// In a helper declared in an inline module: that module's path (bare names resolve there).
+    module: Vec<String>,
 }
 
 /// `Default::default()` (the type comes from the context).
@@ -273,6 +279,8 @@ impl<'a> Linter<'a> {
             local_fns: HashMap::new(),
             ops: Vec::new(),
             self_ty: None,
+            statement_loop: 0,
+            module: Vec::new(),
         }
     }
 
@@ -338,6 +346,14 @@ impl<'a> Linter<'a> {
             self.depth + 1,
         );
         sub.self_ty = self_ty.map(str::to_owned);
+        // `deploy::function()` runs in module `deploy`: its bare `region()` is `deploy::region`.
+        let mut path: Vec<String> = label
+            .trim_end_matches("()")
+            .split("::")
+            .map(str::to_owned)
+            .collect();
+        path.pop();
+        sub.module = path;
         for input in inputs {
             match input {
                 syn::FnArg::Typed(pt) => sub
@@ -370,10 +386,16 @@ impl<'a> Linter<'a> {
             return None;
         };
         let written = path_string(&p.path);
+        let in_module = || {
+            let mut path = self.module.clone();
+            path.extend(written.iter().cloned());
+            !self.module.is_empty() && file.fns.contains_key(&path)
+        };
         if !matches!(
             self.names.resolve(&written, p.path.leading_colon.is_some()),
             Resolved::Local
-        ) {
+        ) && !in_module()
+        {
             return None;
         }
         let mut segs: Vec<String> = written
@@ -411,9 +433,42 @@ impl<'a> Linter<'a> {
 
     fn check_helper_call(&self, call: &syn::ExprCall) {
         self.check_from_call(call);
-        let Some((file, segs)) = self.local_call_path(call) else {
+        let Some((_, segs)) = self.local_call_path(call) else {
             return;
         };
+        self.check_helper_at(call, segs);
+    }
+
+    /// A call of `written` (a path the body's names say is the user's own) found in tokens
+    /// that do not parse as an expression.
+    fn check_helper_path(&self, node: proc_macro2::TokenStream, written: &[String]) {
+        let mut segs: Vec<String> = written
+            .iter()
+            .skip_while(|s| *s == "crate" || *s == "self" || *s == "super")
+            .cloned()
+            .collect();
+        if let (Some(first), Some(ty)) = (segs.first_mut(), &self.self_ty) {
+            if first == "Self" {
+                first.clone_from(ty);
+            }
+        }
+        self.check_helper_at(node, segs);
+    }
+
+    /// Lints the file's fn or associated fn at `segs` (as the body names it), if there is one;
+    /// a bare name inside a helper of an inline module is first looked up in that module.
+    fn check_helper_at(&self, node: impl quote::ToTokens, segs: Vec<String>) {
+        let Some(file) = &self.file else { return };
+        let mut in_module = self.module.clone();
+        in_module.extend(segs.iter().cloned());
+        let segs = if !self.module.is_empty()
+            && (file.fns.contains_key(&in_module) || file.step_fns.contains(&in_module))
+        {
+            in_module
+        } else {
+            segs
+        };
+        let call = node;
         if file.step_fns.contains(&segs) {
             return; // `ctx.run(charge(..))` builds a step; its body runs as the step.
         }
@@ -424,6 +479,8 @@ impl<'a> Linter<'a> {
             if let Some(f) = file.methods.get(&(ty.clone(), method.clone())) {
                 let label = format!("{ty}::{method}()");
                 self.check_helper(call, &label, Some(ty), &f.sig.inputs, &f.block);
+            } else if method == "default" {
+                self.check_default_of(call, ty);
             }
         }
     }
@@ -450,15 +507,27 @@ impl<'a> Linter<'a> {
     /// `Type { .., ..Default::default() }` and `let t: Type = Default::default()`: the file's
     /// `impl Default for Type` runs.
     fn check_default_of(&self, node: impl quote::ToTokens, ty: &str) {
-        let Some(f) = self
-            .file
-            .as_ref()
-            .and_then(|file| file.methods.get(&(ty.to_owned(), "default".to_owned())))
-        else {
-            return;
-        };
-        let label = format!("{ty}::default()");
-        self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+        let node = node.to_token_stream();
+        let Some(file) = &self.file else { return };
+        if let Some(f) = file.methods.get(&(ty.to_owned(), "default".to_owned())) {
+            let label = format!("{ty}::default()");
+            self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+        } else if file.derives_default.contains(ty) && self.depth < 6 {
+            // `#[derive(Default)]`: each field's `Default` runs (a field type of this file
+            // may have a hand-written one).
+            let mut fields: Vec<String> = file
+                .fields
+                .iter()
+                .filter(|((owner, _), _)| owner == ty)
+                .filter_map(|(_, field_ty)| type_last_ident(field_ty))
+                .filter(|t| t != ty)
+                .collect();
+            fields.sort();
+            fields.dedup();
+            for field_ty in fields {
+                self.check_default_of(node.clone(), &field_ty);
+            }
+        }
     }
 
     /// A `static` of the file the body reads: its initializer runs in this process, once
@@ -705,10 +774,15 @@ impl<'a> Linter<'a> {
     fn is_hash_value(&self, expr: &Expr) -> bool {
         match expr {
             Expr::Call(c) => {
-                let (Some(file), Expr::Path(p)) = (&self.file, &*c.func) else {
-                    return false;
-                };
+                let Expr::Path(p) = &*c.func else { return false };
                 let segs = path_string(&p.path);
+                // `HashSet::from_iter(..)`, `HashMap::from([..])`: a new map.
+                if let [.., ty, f] = segs.as_slice() {
+                    if names::is_hash_name(ty) && matches!(f.as_str(), "from" | "from_iter") {
+                        return true;
+                    }
+                }
+                let Some(file) = &self.file else { return false };
                 file.fns.get(&segs).is_some_and(
                     |f| matches!(&f.sig.output, syn::ReturnType::Type(_, ty) if names::type_is_hash(ty)),
                 )
@@ -728,6 +802,10 @@ impl<'a> Linter<'a> {
                 .is_some_and(|i| self.names.value(&i.to_string()).is_some_and(|f| f.hash)),
             Expr::Reference(r) => self.is_hash_value(&r.expr),
             Expr::Paren(p) => self.is_hash_value(&p.expr),
+            // `.collect::<HashSet<_>>()` in the middle of a chain.
+            Expr::MethodCall(m) if m.method == "collect" => m.turbofish.as_ref().is_some_and(
+                |t| matches!(t.args.first(), Some(syn::GenericArgument::Type(ty)) if names::type_is_hash(ty)),
+            ),
             // Copies and views of a map are the same map.
             Expr::MethodCall(m)
                 if matches!(
@@ -772,11 +850,13 @@ impl<'a> Linter<'a> {
     }
 
     /// Judges an expression that may iterate a hash collection, once per chain.
-    fn judge_iteration(&mut self, expr: &Expr, consumer: hash::Consumer<'_>) {
+    /// Returns whether `expr` iterates a hash collection in an order that does not matter
+    /// (so the clippy layer's `iter_over_hash_type` may be allowed there).
+    fn judge_iteration(&mut self, expr: &Expr, consumer: hash::Consumer<'_>) -> bool {
         let for_loop = matches!(consumer, hash::Consumer::For(_));
         let is_hash = |e: &Expr| self.is_hash_value(e);
         let Some(it) = hash::iteration(&is_hash, expr, for_loop) else {
-            return;
+            return false;
         };
         for call in &it.calls {
             self.judged.insert(addr(*call));
@@ -790,7 +870,9 @@ impl<'a> Linter<'a> {
                 Some(first) => self.report(method_span(first), &written, Category::HashOrder),
                 None => self.report(expr, &written, Category::HashOrder),
             }
+            return false;
         }
+        true
     }
 
     /// Removes escape-hatch attributes; returns whether one was present.
@@ -1281,7 +1363,13 @@ impl VisitMut for Linter<'_> {
                 }
             }
             Expr::ForLoop(f) => {
-                self.judge_iteration(&f.expr, hash::Consumer::For(&f.body));
+                let statement = self.statement_loop == addr(&*f);
+                if self.judge_iteration(&f.expr, hash::Consumer::For(&f.body)) && statement {
+                    // Judged order-free (a sum, a count, folding into another map): clippy's
+                    // `iter_over_hash_type` cannot tell, so it is allowed on this loop.
+                    let lint = quote::quote!(clippy::iter_over_hash_type);
+                    f.attrs.push(syn::parse_quote!(#[allow(#lint)]));
+                }
                 self.visit_expr_mut(&mut f.expr);
                 let (pat, iterated) = (&f.pat, &f.expr);
                 let frame = self.loop_frame(format!("for {} in {}", tidy(pat), tidy(iterated)));
@@ -1437,6 +1525,9 @@ impl VisitMut for Linter<'_> {
     }
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Expr(Expr::ForLoop(f), _) = stmt {
+            self.statement_loop = addr(&*f);
+        }
         match stmt {
             Stmt::Macro(m) => {
                 let escaped = self.take_escape(&mut m.attrs);

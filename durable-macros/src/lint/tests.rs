@@ -587,3 +587,42 @@ fn user_macros_are_linted_as_they_expand() {
         "an order-free sum is fine: {errs:#?}"
     );
 }
+
+#[test]
+fn module_helpers_derived_defaults_json_arguments_and_sets_built_mid_chain() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashSet;
+        mod deploy {
+            pub fn region() -> String { std::env::var("AWS_REGION").unwrap_or_default() }
+            pub fn function(base: &str) -> String { format!("{base}-{}", region()) }
+        }
+        enum Variant { A, B }
+        impl Default for Variant { fn default() -> Self { if rand::random::<bool>() { Variant::A } else { Variant::B } } }
+        #[derive(Default)]
+        struct Campaign { variant: Variant, sent: u32 }
+        fn channel() -> &'static str { if std::process::id() % 2 == 0 { "a" } else { "b" } }
+        fn unique(people: &[String]) -> Vec<String> {
+            people.iter().cloned().collect::<HashSet<_>>().into_iter().collect()
+        }
+        async fn wf(ctx: DurableContext, people: Vec<String>) -> Result<(), DurableError> {
+            let target = deploy::function("provisioner");
+            let campaign = Campaign::default();
+            let payload = serde_json::json!({ "channel": channel(), "to": [people.len()] });
+            let roster = unique(&people);
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "deploy::function()` → `deploy::region()",
+        "Variant::default()",
+        "channel()",
+        "unique()",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+}
