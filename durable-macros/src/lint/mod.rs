@@ -875,6 +875,21 @@ impl<'a> Linter<'a> {
         true
     }
 
+    /// Whether `expr` iterates a hash collection whose hasher is fixed (`HashMap<K, V,
+    /// BuildHasherDefault<H>>`): written as a hash type, but not one with a random order.
+    fn iterates_fixed_hasher(&self, expr: &Expr) -> bool {
+        let mut cur = expr;
+        loop {
+            match cur {
+                Expr::MethodCall(m) => cur = &m.receiver,
+                Expr::Reference(r) => cur = &r.expr,
+                Expr::Paren(p) => cur = &p.expr,
+                _ => break,
+            }
+        }
+        self.type_of(cur).is_some_and(|t| names::is_hash_name(&t)) && !self.is_hash_value(cur)
+    }
+
     /// Removes escape-hatch attributes; returns whether one was present.
     fn take_escape(&self, attrs: &mut Vec<Attribute>) -> bool {
         let mut found = false;
@@ -1364,9 +1379,12 @@ impl VisitMut for Linter<'_> {
             }
             Expr::ForLoop(f) => {
                 let statement = self.statement_loop == addr(&*f);
-                if self.judge_iteration(&f.expr, hash::Consumer::For(&f.body)) && statement {
-                    // Judged order-free (a sum, a count, folding into another map): clippy's
-                    // `iter_over_hash_type` cannot tell, so it is allowed on this loop.
+                let order_free = self.judge_iteration(&f.expr, hash::Consumer::For(&f.body))
+                    || self.iterates_fixed_hasher(&f.expr);
+                if order_free && statement {
+                    // Judged order-free (a sum, a count, folding into another map), or a map
+                    // with a fixed hasher: clippy's `iter_over_hash_type` cannot tell, so it
+                    // is allowed on this loop.
                     let lint = quote::quote!(clippy::iter_over_hash_type);
                     f.attrs.push(syn::parse_quote!(#[allow(#lint)]));
                 }
