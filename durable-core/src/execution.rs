@@ -395,23 +395,42 @@ impl Execution {
     /// Queues an update and waits for its acknowledgement. A shadow replay sends nothing: an
     /// update the real invocation already made (the record is complete) counts as done, any
     /// other stops the replay here.
-    pub async fn checkpoint(&self, update: OperationUpdate) -> Result<(), DurableError> {
-        if self.shadow.is_some() {
-            let done = {
-                let st = self.lock();
-                if let Some(f) = &st.fatal {
-                    return Err(f.clone());
-                }
-                st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal())
-            };
-            return if done {
-                Ok(())
-            } else {
-                Err(self.stop_here(&update.id).await)
-            };
+    ///
+    /// The update is queued (or, in a shadow replay, judged) when this is called, not when the
+    /// future is first polled: every caller awaits it at once, and the future then holds a
+    /// sequence number instead of the whole update, which keeps the futures of every durable
+    /// operation (boxed per operation) small.
+    pub fn checkpoint(
+        &self,
+        update: OperationUpdate,
+    ) -> impl std::future::Future<Output = Result<(), DurableError>> + Send + '_ {
+        enum Next {
+            Done(Result<(), DurableError>),
+            Ack(u64),
+            Stop(String),
         }
-        let seq = self.enqueue(update)?;
-        self.acknowledged(seq).await
+        let next = if self.shadow.is_some() {
+            let st = self.lock();
+            if let Some(f) = &st.fatal {
+                Next::Done(Err(f.clone()))
+            } else if st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal()) {
+                Next::Done(Ok(()))
+            } else {
+                Next::Stop(update.id)
+            }
+        } else {
+            match self.enqueue(update) {
+                Ok(seq) => Next::Ack(seq),
+                Err(e) => Next::Done(Err(e)),
+            }
+        };
+        async move {
+            match next {
+                Next::Done(result) => result,
+                Next::Ack(seq) => self.acknowledged(seq).await,
+                Next::Stop(id) => Err(self.stop_here(&id).await),
+            }
+        }
     }
 
     /// Parks until the record of `id` satisfies `ready`. While parked the future counts as
@@ -488,11 +507,20 @@ impl Execution {
         if st.queue.is_empty() || st.closed {
             return None;
         }
-        let token = st.token.clone()?;
+        // The token is single-use: the response brings the next one (or none), and no other
+        // batch is taken while this one is in flight, so it is moved out, not copied.
+        let token = st.token.take()?;
         let n = crate::checkpoint::batch_len(st.queue.iter().map(|(_, u)| u));
-        let batch: Vec<_> = st.queue.drain(..n).collect();
-        let last = batch.last().map_or(0, |(s, _)| *s);
-        Some((token, last, batch.into_iter().map(|(_, u)| u).collect()))
+        let mut last = 0;
+        let batch = st
+            .queue
+            .drain(..n)
+            .map(|(seq, u)| {
+                last = seq;
+                u
+            })
+            .collect();
+        Some((token, last, batch))
     }
 
     /// Applies a successful checkpoint response: our own updates first (so local state is
@@ -502,8 +530,11 @@ impl Execution {
         let mut st = self.lock();
         let plugins = &self.config.plugins;
         // Hook events: operations first started, and operations we finished, in batch order.
-        let mut started = Vec::new();
-        let mut ended = Vec::new();
+        // Which updates started an operation is only known before they apply: noted by
+        // position (a bit each for the first 64, the common case, which allocates nothing).
+        // Which ones finished one follows from the update alone.
+        let mut started_bits = 0u64;
+        let mut started_more = Vec::new();
         // Operations the response carries replace whatever we would derive locally, so only
         // the others are derived (the local service returns every operation it changed).
         let returned: &[Arc<Operation>] = response
@@ -516,17 +547,20 @@ impl Execution {
             Some(set) => set.contains(id),
             None => returned.iter().any(|o| o.id == id),
         };
-        for u in sent {
+        for (i, u) in sent.iter().enumerate() {
             // Our own update: the replay sees the record as it is after it.
             if let Some(observed) = &mut st.observed {
                 observed.remove(&u.id);
             }
-            if !plugins.is_empty() && u.operation_type != OperationType::Execution {
-                match u.action {
-                    OperationAction::Start if !st.ops.contains_key(&u.id) => started.push(u),
-                    OperationAction::Succeed => ended.push((u, OperationStatus::Succeeded)),
-                    OperationAction::Fail => ended.push((u, OperationStatus::Failed)),
-                    _ => {}
+            if !plugins.is_empty()
+                && u.operation_type != OperationType::Execution
+                && u.action == OperationAction::Start
+                && !st.ops.contains_key(&u.id)
+            {
+                if i < 64 {
+                    started_bits |= 1 << i;
+                } else {
+                    started_more.push(i);
                 }
             }
             if !is_returned(&u.id) {
@@ -552,10 +586,25 @@ impl Execution {
         st.acked_seq = st.acked_seq.max(last_seq);
         wake_all(&mut st);
         drop(st);
-        for u in started {
+        if plugins.is_empty() {
+            return;
+        }
+        let started = (0..sent.len().min(64))
+            .filter(|i| started_bits & (1 << i) != 0)
+            .chain(started_more);
+        for i in started {
+            let u = &sent[i];
             crate::plugin::notify(plugins, |p| p.on_operation_start(&operation_info(&self.arn, u)));
         }
-        for (u, status) in ended {
+        for u in sent {
+            if u.operation_type == OperationType::Execution {
+                continue;
+            }
+            let status = match u.action {
+                OperationAction::Succeed => OperationStatus::Succeeded,
+                OperationAction::Fail => OperationStatus::Failed,
+                _ => continue,
+            };
             crate::plugin::notify(plugins, |p| {
                 p.on_operation_end(&operation_info(&self.arn, u), status, u.error.as_ref())
             });

@@ -163,8 +163,11 @@ where
         serdes,
     } = step;
     let exec = ctx.exec().clone();
-    let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
-    let retry: Arc<dyn RetryStrategy> = retry.unwrap_or_else(|| Arc::new(RetryPresets::default_policy()));
+    // The defaults are borrowed, not shared behind a fresh `Arc` per step: JSON is a unit
+    // value, and the default retry policy is only built when an attempt fails.
+    let json = JsonSerdes::<T>::new();
+    let serdes: &dyn Serdes<T> = serdes.as_deref().unwrap_or(&json);
+    let retry: Option<&dyn RetryStrategy> = retry.as_deref();
     let mut body = Some(body);
     loop {
         let record = ctx.lookup(&op)?;
@@ -181,7 +184,7 @@ where
         match record.as_ref().map(|r| r.status) {
             Some(OperationStatus::Succeeded) => {
                 let payload = record.as_ref().and_then(|r| r.result().map(str::to_owned));
-                return exec.decode(&op, &*serdes, payload.as_deref());
+                return exec.decode(&op, serdes, payload.as_deref());
             }
             Some(OperationStatus::Pending) => {
                 // Waiting for the retry timer: park until the service marks it READY.
@@ -198,7 +201,7 @@ where
                         op.label()
                     ),
                 );
-                finish_failure(&exec, &op, &*retry, error, None, attempt).await?;
+                finish_failure(&exec, &op, retry, error, None, attempt).await?;
                 continue;
             }
             Some(OperationStatus::Started) => {
@@ -238,10 +241,10 @@ where
         exec.before_body(&op.id).await?;
         let outcome = execute(&ctx, &op, attempt, body).await;
         match outcome {
-            Ok(value) => return succeed(&exec, &op, &*serdes, value).await,
+            Ok(value) => return succeed(&exec, &op, serdes, value).await,
             Err((error, source)) => {
                 let source_ref = source.as_deref().map(|s| s as &(dyn std::any::Any + Send + Sync));
-                finish_failure(&exec, &op, &*retry, error, source_ref, attempt).await?;
+                finish_failure(&exec, &op, retry, error, source_ref, attempt).await?;
                 drop(source);
             }
         }
@@ -353,18 +356,26 @@ async fn succeed<T>(
             error: Box::new(err.error_object()),
         });
     }
+    // Round-trip so the live value is exactly what a replay will produce. Decoded before the
+    // payload moves into the update (no copy of it); a decoding failure still only becomes
+    // fatal once the result is checkpointed, as a replay would find it.
+    let decoded = serdes.deserialize(Some(&payload), cx);
     let mut update = op.update(OperationAction::Succeed);
-    update.payload = Some(payload.clone());
+    update.payload = Some(payload);
     exec.checkpoint(update).await?;
-    // Round-trip so the live value is exactly what a replay will produce.
-    exec.decode(op, serdes, Some(&payload))
+    decoded.map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })
 }
 
 /// Asks the strategy; checkpoints RETRY (the caller then parks until READY) or FAIL.
 async fn finish_failure(
     exec: &Arc<Execution>,
     op: &OpIdentity,
-    retry: &dyn RetryStrategy,
+    retry: Option<&dyn RetryStrategy>,
     mut error: ErrorObject,
     source: Option<&(dyn std::any::Any + Send + Sync)>,
     attempt: u32,
@@ -378,6 +389,14 @@ async fn finish_failure(
             ..error
         };
     }
+    let default_policy;
+    let retry = match retry {
+        Some(r) => r,
+        None => {
+            default_policy = RetryPresets::default_policy();
+            &default_policy
+        }
+    };
     let decision = retry.decide(
         &StepFailure {
             error: &error,
