@@ -373,23 +373,20 @@ impl Execution {
         Ok(seq)
     }
 
-    /// Resolves once the update with sequence `seq` has been acknowledged by the service.
-    pub async fn acknowledged(&self, seq: u64) -> Result<(), DurableError> {
-        std::future::poll_fn(|cx| {
-            let mut st = self.lock();
-            if st.acked_seq >= seq {
-                return Poll::Ready(Ok(()));
-            }
-            if let Some(f) = &st.fatal {
-                return Poll::Ready(Err(f.clone()));
-            }
-            if st.closed {
-                return Poll::Ready(Err(DurableError::Suspended));
-            }
-            register(&mut st, cx);
-            Poll::Pending
-        })
-        .await
+    /// Whether the update with sequence `seq` has been acknowledged by the service.
+    fn poll_acknowledged(&self, seq: u64, cx: &mut Context<'_>) -> Poll<Result<(), DurableError>> {
+        let mut st = self.lock();
+        if st.acked_seq >= seq {
+            return Poll::Ready(Ok(()));
+        }
+        if let Some(f) = &st.fatal {
+            return Poll::Ready(Err(f.clone()));
+        }
+        if st.closed {
+            return Poll::Ready(Err(DurableError::Suspended));
+        }
+        register(&mut st, cx);
+        Poll::Pending
     }
 
     /// Queues an update and waits for its acknowledgement. A shadow replay sends nothing: an
@@ -400,37 +397,25 @@ impl Execution {
     /// future is first polled: every caller awaits it at once, and the future then holds a
     /// sequence number instead of the whole update, which keeps the futures of every durable
     /// operation (boxed per operation) small.
-    pub fn checkpoint(
-        &self,
-        update: OperationUpdate,
-    ) -> impl std::future::Future<Output = Result<(), DurableError>> + Send + '_ {
-        enum Next {
-            Done(Result<(), DurableError>),
-            Ack(u64),
-            Stop(String),
-        }
-        let next = if self.shadow.is_some() {
+    pub fn checkpoint(&self, update: OperationUpdate) -> Checkpointed<'_> {
+        let state = if self.shadow.is_some() {
             let st = self.lock();
             if let Some(f) = &st.fatal {
-                Next::Done(Err(f.clone()))
+                Checkpointed::done(Err(f.clone()))
             } else if st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal()) {
-                Next::Done(Ok(()))
+                Checkpointed::done(Ok(()))
             } else {
-                Next::Stop(update.id)
+                let id = update.id;
+                let stop: BoxFuture<'_, DurableError> = Box::pin(async move { self.stop_here(&id).await });
+                CheckpointState::Stop(stop)
             }
         } else {
             match self.enqueue(update) {
-                Ok(seq) => Next::Ack(seq),
-                Err(e) => Next::Done(Err(e)),
+                Ok(seq) => CheckpointState::Ack(seq),
+                Err(e) => Checkpointed::done(Err(e)),
             }
         };
-        async move {
-            match next {
-                Next::Done(result) => result,
-                Next::Ack(seq) => self.acknowledged(seq).await,
-                Next::Stop(id) => Err(self.stop_here(&id).await),
-            }
-        }
+        Checkpointed { exec: self, state }
     }
 
     /// Parks until the record of `id` satisfies `ready`. While parked the future counts as
@@ -647,6 +632,47 @@ impl Drop for RunningGuard<'_> {
         let mut st = self.exec.lock();
         st.running -= 1;
         wake_all(&mut st);
+    }
+}
+
+/// The acknowledgement of one checkpointed update ([`Execution::checkpoint`]): a few words,
+/// since every durable operation's (boxed) future holds one across its await.
+#[must_use = "a checkpoint is only known to be recorded once this resolves"]
+pub(crate) struct Checkpointed<'a> {
+    exec: &'a Execution,
+    state: CheckpointState<'a>,
+}
+
+enum CheckpointState<'a> {
+    /// Waiting for the service to acknowledge sequence number `0`.
+    Ack(u64),
+    /// Decided when queued (an error is rare: boxed).
+    Done(Option<Result<(), Box<DurableError>>>),
+    /// A shadow replay stops here for good (resolves only with a fatal error).
+    Stop(BoxFuture<'a, DurableError>),
+}
+
+impl Checkpointed<'_> {
+    fn done(result: Result<(), DurableError>) -> CheckpointState<'static> {
+        CheckpointState::Done(Some(result.map_err(Box::new)))
+    }
+}
+
+impl std::future::Future for Checkpointed<'_> {
+    type Output = Result<(), DurableError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let exec = self.exec;
+        match &mut self.state {
+            CheckpointState::Ack(seq) => exec.poll_acknowledged(*seq, cx),
+            CheckpointState::Done(result) => Poll::Ready(
+                result
+                    .take()
+                    .expect("a checkpoint future polled after it resolved")
+                    .map_err(|e| *e),
+            ),
+            CheckpointState::Stop(stop) => stop.as_mut().poll(cx).map(Err),
+        }
     }
 }
 
