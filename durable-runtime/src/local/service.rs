@@ -176,9 +176,13 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             "a checkpoint body is at most {limit} bytes, got {body}"
         )));
     }
-    let mut started_here: Vec<(&str, OperationType)> = Vec::new();
-    let mut seen: Vec<(&str, OperationAction)> = Vec::new();
     for (i, u) in updates.iter().enumerate() {
+        // The updates before this one (all but an EXECUTION update, which must be last).
+        let seen = || {
+            updates[..i]
+                .iter()
+                .filter(|e| e.operation_type != OperationType::Execution)
+        };
         let at = || format!("update {i} ({} {} {})", u.operation_type, u.action.as_str(), u.id);
         if u.id.is_empty() {
             return Err(invalid(format!("{}: Id is required", at())));
@@ -229,9 +233,11 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             let known = record
                 .operation(parent)
                 .is_some_and(|p| p.operation_type == OperationType::Context)
-                || started_here
-                    .iter()
-                    .any(|(id, t)| id == parent && *t == OperationType::Context);
+                || seen().any(|e| {
+                    e.action == OperationAction::Start
+                        && e.id == *parent
+                        && e.operation_type == OperationType::Context
+                });
             if !known {
                 return Err(invalid(format!(
                     "{}: ParentId {parent} is not a known CONTEXT operation",
@@ -239,13 +245,11 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
                 )));
             }
         }
-        let earlier = seen.iter().filter(|(id, _)| *id == u.id).count();
+        let earlier = seen().filter(|e| e.id == u.id).count();
         if earlier > 0 {
             let pair_ok = earlier == 1
                 && matches!(u.operation_type, OperationType::Step | OperationType::Context)
-                && seen
-                    .iter()
-                    .any(|(id, a)| *id == u.id && *a == OperationAction::Start)
+                && seen().any(|e| e.id == u.id && e.action == OperationAction::Start)
                 && u.action != OperationAction::Start;
             if !pair_ok {
                 return Err(invalid(format!(
@@ -278,10 +282,6 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             existing.map(|o| o.status)
         };
         check_transition(u, status).map_err(|why| invalid(format!("{}: {why}", at())))?;
-        if u.action == OperationAction::Start {
-            started_here.push((&u.id, u.operation_type));
-        }
-        seen.push((&u.id, u.action));
     }
     Ok(())
 }
