@@ -340,45 +340,49 @@ impl Execution {
         Ok(seq)
     }
 
-    /// Resolves once the update with sequence `seq` has been acknowledged by the service.
-    pub async fn acknowledged(&self, seq: u64) -> Result<(), DurableError> {
-        std::future::poll_fn(|cx| {
-            let mut st = self.lock();
-            if st.acked_seq >= seq {
-                return Poll::Ready(Ok(()));
-            }
-            if let Some(f) = &st.fatal {
-                return Poll::Ready(Err(f.clone()));
-            }
-            if st.closed {
-                return Poll::Ready(Err(DurableError::Suspended));
-            }
-            register(&mut st, cx);
-            Poll::Pending
-        })
-        .await
+    /// Whether the update with sequence `seq` has been acknowledged by the service.
+    fn poll_acknowledged(&self, seq: u64, cx: &mut Context<'_>) -> Poll<Result<(), DurableError>> {
+        let mut st = self.lock();
+        if st.acked_seq >= seq {
+            return Poll::Ready(Ok(()));
+        }
+        if let Some(f) = &st.fatal {
+            return Poll::Ready(Err(f.clone()));
+        }
+        if st.closed {
+            return Poll::Ready(Err(DurableError::Suspended));
+        }
+        register(&mut st, cx);
+        Poll::Pending
     }
 
     /// Queues an update and waits for its acknowledgement. A shadow replay sends nothing: an
     /// update the real invocation already made (the record is complete) counts as done, any
     /// other stops the replay here.
-    pub async fn checkpoint(&self, update: OperationUpdate) -> Result<(), DurableError> {
-        if self.shadow.is_some() {
-            let done = {
-                let st = self.lock();
-                if let Some(f) = &st.fatal {
-                    return Err(f.clone());
-                }
-                st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal())
-            };
-            return if done {
-                Ok(())
+    ///
+    /// The update is queued (or, in a shadow replay, judged) when this is called, not when the
+    /// future is first polled: every caller awaits it at once, and the future then holds a
+    /// sequence number instead of the whole update, which keeps the futures of every durable
+    /// operation (boxed per operation) small.
+    pub fn checkpoint(&self, update: OperationUpdate) -> Checkpointed<'_> {
+        let state = if self.shadow.is_some() {
+            let st = self.lock();
+            if let Some(f) = &st.fatal {
+                Checkpointed::done(Err(f.clone()))
+            } else if st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal()) {
+                Checkpointed::done(Ok(()))
             } else {
-                Err(self.stop_here(&update.id).await)
-            };
-        }
-        let seq = self.enqueue(update)?;
-        self.acknowledged(seq).await
+                let id = update.id;
+                let stop: BoxFuture<'_, DurableError> = Box::pin(async move { self.stop_here(&id).await });
+                CheckpointState::Stop(stop)
+            }
+        } else {
+            match self.enqueue(update) {
+                Ok(seq) => CheckpointState::Ack(seq),
+                Err(e) => Checkpointed::done(Err(e)),
+            }
+        };
+        Checkpointed { exec: self, state }
     }
 
     /// Parks until the record of `id` satisfies `ready`. While parked the future counts as
@@ -455,11 +459,19 @@ impl Execution {
         if st.queue.is_empty() || st.closed {
             return None;
         }
-        let token = st.token.clone()?;
+        // The token is single-use: the response brings the next one (or none), and no other
+        // batch is taken while this one is in flight, so it is moved out, not copied.
+        let token = st.token.take()?;
         let n = crate::checkpoint::batch_len(st.queue.iter().map(|(_, u)| u));
-        let batch: Vec<_> = st.queue.drain(..n).collect();
-        let last = batch.last().map_or(0, |(s, _)| *s);
-        Some((token, last, batch.into_iter().map(|(_, u)| u).collect()))
+        let mut last = 0;
+        // Exactly `n` (collecting would round a small batch up to 4 updates, a block of
+        // over 1 KiB that glibc serves on its slow path).
+        let mut batch = Vec::with_capacity(n);
+        batch.extend(st.queue.drain(..n).map(|(seq, u)| {
+            last = seq;
+            u
+        }));
+        Some((token, last, batch))
     }
 
     /// Applies a successful checkpoint response: our own updates first (so local state is
@@ -469,8 +481,11 @@ impl Execution {
         let mut st = self.lock();
         let plugins = &self.config.plugins;
         // Hook events: operations first started, and operations we finished, in batch order.
-        let mut started = Vec::new();
-        let mut ended = Vec::new();
+        // Which updates started an operation is only known before they apply: noted by
+        // position (a bit each for the first 64, the common case, which allocates nothing).
+        // Which ones finished one follows from the update alone.
+        let mut started_bits = 0u64;
+        let mut started_more = Vec::new();
         // Operations the response carries replace whatever we would derive locally, so only
         // the others are derived (the local service returns every operation it changed).
         let returned: &[Arc<Operation>] = response
@@ -483,17 +498,20 @@ impl Execution {
             Some(set) => set.contains(id),
             None => returned.iter().any(|o| o.id == id),
         };
-        for u in sent {
+        for (i, u) in sent.iter().enumerate() {
             // Our own update: the replay sees the record as it is after it.
             if let Some(observed) = &mut st.observed {
                 observed.remove(&u.id);
             }
-            if !plugins.is_empty() && u.operation_type != OperationType::Execution {
-                match u.action {
-                    OperationAction::Start if !st.ops.contains_key(&u.id) => started.push(u),
-                    OperationAction::Succeed => ended.push((u, OperationStatus::Succeeded)),
-                    OperationAction::Fail => ended.push((u, OperationStatus::Failed)),
-                    _ => {}
+            if !plugins.is_empty()
+                && u.operation_type != OperationType::Execution
+                && u.action == OperationAction::Start
+                && !st.ops.contains_key(&u.id)
+            {
+                if i < 64 {
+                    started_bits |= 1 << i;
+                } else {
+                    started_more.push(i);
                 }
             }
             if !is_returned(&u.id) {
@@ -519,10 +537,25 @@ impl Execution {
         st.acked_seq = st.acked_seq.max(last_seq);
         wake_all(&mut st);
         drop(st);
-        for u in started {
+        if plugins.is_empty() {
+            return;
+        }
+        let started = (0..sent.len().min(64))
+            .filter(|i| started_bits & (1 << i) != 0)
+            .chain(started_more);
+        for i in started {
+            let u = &sent[i];
             crate::plugin::notify(plugins, |p| p.on_operation_start(&operation_info(&self.arn, u)));
         }
-        for (u, status) in ended {
+        for u in sent {
+            if u.operation_type == OperationType::Execution {
+                continue;
+            }
+            let status = match u.action {
+                OperationAction::Succeed => OperationStatus::Succeeded,
+                OperationAction::Fail => OperationStatus::Failed,
+                _ => continue,
+            };
             crate::plugin::notify(plugins, |p| {
                 p.on_operation_end(&operation_info(&self.arn, u), status, u.error.as_ref())
             });
@@ -565,6 +598,47 @@ impl Drop for RunningGuard<'_> {
         let mut st = self.exec.lock();
         st.running -= 1;
         wake_all(&mut st);
+    }
+}
+
+/// The acknowledgement of one checkpointed update ([`Execution::checkpoint`]): a few words,
+/// since every durable operation's (boxed) future holds one across its await.
+#[must_use = "a checkpoint is only known to be recorded once this resolves"]
+pub(crate) struct Checkpointed<'a> {
+    exec: &'a Execution,
+    state: CheckpointState<'a>,
+}
+
+enum CheckpointState<'a> {
+    /// Waiting for the service to acknowledge sequence number `0`.
+    Ack(u64),
+    /// Decided when queued (an error is rare: boxed).
+    Done(Option<Result<(), Box<DurableError>>>),
+    /// A shadow replay stops here for good (resolves only with a fatal error).
+    Stop(BoxFuture<'a, DurableError>),
+}
+
+impl Checkpointed<'_> {
+    fn done(result: Result<(), DurableError>) -> CheckpointState<'static> {
+        CheckpointState::Done(Some(result.map_err(Box::new)))
+    }
+}
+
+impl std::future::Future for Checkpointed<'_> {
+    type Output = Result<(), DurableError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let exec = self.exec;
+        match &mut self.state {
+            CheckpointState::Ack(seq) => exec.poll_acknowledged(*seq, cx),
+            CheckpointState::Done(result) => Poll::Ready(
+                result
+                    .take()
+                    .expect("a checkpoint future polled after it resolved")
+                    .map_err(|e| *e),
+            ),
+            CheckpointState::Stop(stop) => stop.as_mut().poll(cx).map(Err),
+        }
     }
 }
 

@@ -282,7 +282,10 @@ impl Driver {
                         .as_ref()
                         .and_then(|p| p.next_marker())
                         .map(str::to_owned);
-                    if let (Some(marker), Some(token)) = (more, response.checkpoint_token.clone()) {
+                    // The token is copied only when there are more pages to fetch.
+                    if let Some((marker, token)) =
+                        more.and_then(|m| Some((m, response.checkpoint_token.clone()?)))
+                    {
                         flight.paging = Some(fetch_pages(self.exec.clone(), token, marker));
                     }
                     flight.response = Some(response);

@@ -122,121 +122,163 @@ where
     type IntoFuture = BoxFuture<'static, Result<T, DurableError>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self))
+        // Taken apart here, not in `run`: an async fn keeps its arguments for its whole life,
+        // so destructuring inside it would hold every field twice in the (boxed) future.
+        let ChildContext {
+            ctx,
+            op,
+            body,
+            serdes,
+            summary,
+        } = self;
+        Box::pin(run(ctx, op, body, serdes, summary))
     }
 }
 
-async fn run<T, F, Fut>(child: ChildContext<T, F>) -> Result<T, DurableError>
+// Not an async fn on purpose (see the comment in the body).
+#[allow(clippy::manual_async_fn)]
+fn run<T, F, Fut>(
+    ctx: DurableContext,
+    op: OpIdentity,
+    body: F,
+    serdes: Option<Arc<dyn Serdes<T>>>,
+    summary: Option<Summary<T>>,
+) -> impl Future<Output = Result<T, DurableError>> + Send + 'static
 where
     F: FnOnce(DurableContext) -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, DurableError>> + Send + 'static,
     T: Serialize + DeserializeOwned + Send + 'static,
 {
-    let ChildContext {
-        ctx,
-        op,
-        body,
-        serdes,
-        summary,
-    } = child;
-    let exec = ctx.exec().clone();
-    let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
-    let record = ctx.lookup(&op)?;
-    if ctx.inner.mode == ContextMode::ReplaySucceeded
-        && !record.as_ref().is_some_and(|r| r.status.is_terminal())
-    {
-        return Err(super::step::missing_in_replay(&exec, &op));
-    }
-    match record.as_ref().map(|r| r.status) {
-        Some(OperationStatus::Succeeded) => {
-            let details = record
-                .as_ref()
-                .and_then(|r| r.context_details.clone())
-                .unwrap_or_default();
-            if details.replay_children == Some(true) {
-                // Rebuild the large result from the children's records; nothing is written.
-                let child = ctx.child(&op, ContextMode::ReplaySucceeded);
-                let span = crate::telemetry::context_span(&child, &op);
-                let rebuild = span.in_scope(|| body(child));
-                return rebuild.instrument(span).await;
-            }
-            exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
-            return exec.decode(&op, &*serdes, details.result.as_deref());
+    // An async block, not an async fn: an async fn moves its arguments into locals and keeps
+    // both copies in its state; the block uses what it captures in place.
+    async move {
+        let exec = ctx.exec().clone();
+        // The default JSON serdes is a unit value: borrowed, not shared behind a fresh `Arc`.
+        let json = JsonSerdes::<T>::new();
+        let serdes: &dyn Serdes<T> = serdes.as_deref().unwrap_or(&json);
+        let record = ctx.lookup(&op)?;
+        if ctx.inner.mode == ContextMode::ReplaySucceeded
+            && !record.as_ref().is_some_and(|r| r.status.is_terminal())
+        {
+            return Err(super::step::missing_in_replay(&exec, &op));
         }
-        Some(OperationStatus::Started) => {}
-        None => {
-            exec.enqueue(op.update(OperationAction::Start))?;
-        }
-        Some(_) => {
-            exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
-            let error = record
-                .as_ref()
-                .and_then(|r| r.error().cloned())
-                .unwrap_or_else(|| {
-                    crate::wire::ErrorObject::new("ChildContextError", "child context failed")
-                });
-            return Err(DurableError::ChildContextFailed {
-                name: op.name.clone(),
-                position: op.path.to_string(),
-                error: Box::new(error),
-            });
-        }
-    }
-
-    // The body runs in the context's span, so its operations' spans and events nest in it.
-    let child = ctx.child(&op, ctx.inner.mode);
-    let span = crate::telemetry::context_span(&child, &op);
-    let live = span.in_scope(|| body(child));
-    let outcome = live.instrument(span).await;
-    if let Some(fatal) = exec.fatal() {
-        // Suspension, non-determinism, checkpoint failure: the child did not finish; record
-        // nothing so the next invocation resumes it.
-        return Err(fatal);
-    }
-    match outcome {
-        Ok(value) => {
-            let cx = SerdesContext {
-                operation_id: &op.id,
-                durable_execution_arn: &exec.arn,
-            };
-            let payload = serdes.serialize(&value, cx).map_err(|message| {
-                exec.set_fatal(DurableError::Serdes {
-                    operation: op.label(),
-                    message,
-                })
-            })?;
-            let mut update = op.update(OperationAction::Succeed);
-            if payload.len() > CHILD_RESULT_INLINE_BYTES {
-                let stored = summary.as_ref().map(|s| s(&value)).unwrap_or_default();
-                if stored.len() > MAX_OPERATION_PAYLOAD_BYTES {
-                    return Err(exec.set_fatal(DurableError::PayloadTooLarge {
-                        operation: format!("summary of child context {}", op.label()),
-                        size: stored.len(),
-                        limit: MAX_OPERATION_PAYLOAD_BYTES,
-                    }));
+        match record.as_ref().map(|r| r.status) {
+            Some(OperationStatus::Succeeded) => {
+                let details = record
+                    .as_ref()
+                    .and_then(|r| r.context_details.clone())
+                    .unwrap_or_default();
+                if details.replay_children == Some(true) {
+                    // Rebuild the large result from the children's records; nothing is written.
+                    let child = ctx.child(&op, ContextMode::ReplaySucceeded);
+                    let span = crate::telemetry::context_span(&child, &op);
+                    let rebuild = span.in_scope(|| body(child));
+                    return rebuild.instrument(span).await;
                 }
-                update.payload = Some(stored);
-                update.context_options = Some(ContextOptions {
-                    replay_children: Some(true),
-                });
-                exec.checkpoint(update).await?;
-                return Ok(value);
+                exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
+                return exec.decode(&op, serdes, details.result.as_deref());
             }
-            update.payload = Some(payload.clone());
-            exec.checkpoint(update).await?;
-            exec.decode(&op, &*serdes, Some(&payload))
+            Some(OperationStatus::Started) => {}
+            None => {
+                exec.enqueue(op.update(OperationAction::Start))?;
+            }
+            Some(_) => {
+                exec.replay_aside(&op, || body(ctx.child(&op, ctx.inner.mode)));
+                let error = record
+                    .as_ref()
+                    .and_then(|r| r.error().cloned())
+                    .unwrap_or_else(|| {
+                        crate::wire::ErrorObject::new("ChildContextError", "child context failed")
+                    });
+                return Err(DurableError::ChildContextFailed {
+                    name: op.name.clone(),
+                    position: op.path.to_string(),
+                    error: Box::new(error),
+                });
+            }
         }
-        Err(error) if error.is_fatal() => Err(error),
-        Err(error) => {
-            let object = error.recorded_error();
-            let mut update = op.update(OperationAction::Fail);
-            update.error = Some(object.clone());
-            exec.checkpoint(update).await?;
-            Err(DurableError::ChildContextFailed {
-                name: op.name.clone(),
-                position: op.path.to_string(),
-                error: Box::new(object),
-            })
+
+        // The body runs in the context's span, so its operations' spans and events nest in it.
+        let child = ctx.child(&op, ctx.inner.mode);
+        let span = crate::telemetry::context_span(&child, &op);
+        let live = span.in_scope(|| body(child));
+        let outcome = live.instrument(span).await;
+        if let Some(fatal) = exec.fatal() {
+            // Suspension, non-determinism, checkpoint failure: the child did not finish; record
+            // nothing so the next invocation resumes it.
+            return Err(fatal);
+        }
+        match outcome {
+            Ok(value) => {
+                let cx = SerdesContext {
+                    operation_id: &op.id,
+                    durable_execution_arn: &exec.arn,
+                };
+                let payload = serdes.serialize(&value, cx).map_err(|message| {
+                    exec.set_fatal(DurableError::Serdes {
+                        operation: op.label(),
+                        message,
+                    })
+                })?;
+                // Each update is built as the argument of `checkpoint`, so it never lives in
+                // this (boxed) future across the await.
+                if payload.len() > CHILD_RESULT_INLINE_BYTES {
+                    let stored = summary.as_ref().map(|s| s(&value)).unwrap_or_default();
+                    if stored.len() > MAX_OPERATION_PAYLOAD_BYTES {
+                        return Err(exec.set_fatal(DurableError::PayloadTooLarge {
+                            operation: format!("summary of child context {}", op.label()),
+                            size: stored.len(),
+                            limit: MAX_OPERATION_PAYLOAD_BYTES,
+                        }));
+                    }
+                    exec.checkpoint({
+                        let mut update = op.update(OperationAction::Succeed);
+                        update.payload = Some(stored);
+                        update.context_options = Some(ContextOptions {
+                            replay_children: Some(true),
+                        });
+                        update
+                    })
+                    .await?;
+                    return Ok(value);
+                }
+                // Round-trip so the live value is exactly what a replay will produce: decoded
+                // before the payload moves into the update (no copy of it), the failure made
+                // fatal only once the result is checkpointed, as before.
+                drop(value);
+                let cx = SerdesContext {
+                    operation_id: &op.id,
+                    durable_execution_arn: &exec.arn,
+                };
+                let decoded = serdes.deserialize(Some(&payload), cx);
+                exec.checkpoint({
+                    let mut update = op.update(OperationAction::Succeed);
+                    update.payload = Some(payload);
+                    update
+                })
+                .await?;
+                decoded.map_err(|message| {
+                    exec.set_fatal(DurableError::Serdes {
+                        operation: op.label(),
+                        message,
+                    })
+                })
+            }
+            Err(error) if error.is_fatal() => Err(error),
+            Err(error) => {
+                let object = error.recorded_error();
+                exec.checkpoint({
+                    let mut update = op.update(OperationAction::Fail);
+                    update.error = Some(object.clone());
+                    update
+                })
+                .await?;
+                Err(DurableError::ChildContextFailed {
+                    name: op.name.clone(),
+                    position: op.path.to_string(),
+                    error: Box::new(object),
+                })
+            }
         }
     }
 }

@@ -143,105 +143,122 @@ where
     type IntoFuture = BoxFuture<'static, Result<T, DurableError>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self))
+        // Taken apart here, not in `run`: an async fn keeps its arguments for its whole life,
+        // so destructuring inside it would hold every field twice in the (boxed) future.
+        let Step {
+            ctx,
+            op,
+            body,
+            retry,
+            semantics,
+            serdes,
+        } = self;
+        Box::pin(run(ctx, op, body, retry, semantics, serdes))
     }
 }
 
-async fn run<T, E, F, Fut>(step: Step<T, F>) -> Result<T, DurableError>
+// Not an async fn on purpose (see the comment in the body).
+#[allow(clippy::manual_async_fn)]
+fn run<T, E, F, Fut>(
+    ctx: DurableContext,
+    op: OpIdentity,
+    body: F,
+    retry: Option<Arc<dyn RetryStrategy>>,
+    semantics: StepSemantics,
+    serdes: Option<Arc<dyn Serdes<T>>>,
+) -> impl Future<Output = Result<T, DurableError>> + Send + 'static
 where
     F: FnOnce(StepContext) -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, E>> + Send + 'static,
     T: Serialize + DeserializeOwned + Send + 'static,
     E: Display + Send + Sync + 'static,
 {
-    let Step {
-        ctx,
-        op,
-        body,
-        retry,
-        semantics,
-        serdes,
-    } = step;
-    let exec = ctx.exec().clone();
-    let serdes: Arc<dyn Serdes<T>> = serdes.unwrap_or_else(|| Arc::new(JsonSerdes::new()));
-    let retry: Arc<dyn RetryStrategy> = retry.unwrap_or_else(|| Arc::new(RetryPresets::default_policy()));
-    let mut body = Some(body);
-    loop {
-        let record = ctx.lookup(&op)?;
-        if ctx.inner.mode == ContextMode::ReplaySucceeded
-            && !record.as_ref().is_some_and(|r| r.status.is_terminal())
-        {
-            return Err(missing_in_replay(&exec, &op));
-        }
-        let attempt = record
-            .as_ref()
-            .and_then(|r| r.step_details.as_ref())
-            .map_or(0, |d| d.attempt)
-            .saturating_add(1);
-        match record.as_ref().map(|r| r.status) {
-            Some(OperationStatus::Succeeded) => {
-                return exec.decode(&op, &*serdes, record.as_ref().and_then(|r| r.result()));
+    // An async block, not an async fn: an async fn moves its arguments into locals and keeps
+    // both copies in its state; the block uses what it captures in place.
+    async move {
+        let exec = ctx.exec().clone();
+        // The defaults are borrowed, not shared behind a fresh `Arc` per step: JSON is a unit
+        // value, and the default retry policy is only built when an attempt fails.
+        let json = JsonSerdes::<T>::new();
+        let serdes: &dyn Serdes<T> = serdes.as_deref().unwrap_or(&json);
+        let retry: Option<&dyn RetryStrategy> = retry.as_deref();
+        let mut body = Some(body);
+        loop {
+            let record = ctx.lookup(&op)?;
+            if ctx.inner.mode == ContextMode::ReplaySucceeded
+                && !record.as_ref().is_some_and(|r| r.status.is_terminal())
+            {
+                return Err(missing_in_replay(&exec, &op));
             }
-            Some(OperationStatus::Pending) => {
-                // Waiting for the retry timer: park until the service marks it READY.
-                exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending)
-                    .await?;
-                continue;
-            }
-            Some(OperationStatus::Started) if semantics == StepSemantics::AtMostOncePerRetry => {
-                // The previous attempt began but never reported: it may have had its effect.
-                let error = ErrorObject::new(
-                    "StepInterruptedError",
-                    format!(
-                        "step {} was interrupted during attempt {attempt} and is not re-run (at-most-once)",
-                        op.label()
-                    ),
-                );
-                finish_failure(&exec, &op, &*retry, error, None, attempt).await?;
-                continue;
-            }
-            Some(OperationStatus::Started) => {
-                // An at-least-once attempt was interrupted: run it again without a new START.
-            }
-            Some(OperationStatus::Ready) | None => {
-                let start = op.update(OperationAction::Start);
-                match semantics {
+            let attempt = record
+                .as_ref()
+                .and_then(|r| r.step_details.as_ref())
+                .map_or(0, |d| d.attempt)
+                .saturating_add(1);
+            match record.as_ref().map(|r| r.status) {
+                Some(OperationStatus::Succeeded) => {
+                    return exec.decode(&op, serdes, record.as_ref().and_then(|r| r.result()));
+                }
+                Some(OperationStatus::Pending) => {
+                    // Waiting for the retry timer: park until the service marks it READY.
+                    exec.wait_for(&op.id, |r| r.status != OperationStatus::Pending)
+                        .await?;
+                    continue;
+                }
+                Some(OperationStatus::Started) if semantics == StepSemantics::AtMostOncePerRetry => {
+                    // The previous attempt began but never reported: it may have had its effect.
+                    let error = ErrorObject::new(
+                        "StepInterruptedError",
+                        format!(
+                            "step {} was interrupted during attempt {attempt} and is not re-run (at-most-once)",
+                            op.label()
+                        ),
+                    );
+                    finish_failure(&exec, &op, retry, error, None, attempt).await?;
+                    continue;
+                }
+                Some(OperationStatus::Started) => {
+                    // An at-least-once attempt was interrupted: run it again without a new START.
+                }
+                Some(OperationStatus::Ready) | None => match semantics {
                     StepSemantics::AtLeastOncePerRetry => {
-                        exec.enqueue(start)?;
+                        exec.enqueue(op.update(OperationAction::Start))?;
                     }
-                    StepSemantics::AtMostOncePerRetry => exec.checkpoint(start).await?,
+                    StepSemantics::AtMostOncePerRetry => {
+                        exec.checkpoint(op.update(OperationAction::Start)).await?;
+                    }
+                },
+                Some(_) => {
+                    // FAILED, or a status a step cannot have: surface the recorded error.
+                    let error = record
+                        .as_ref()
+                        .and_then(|r| r.error().cloned())
+                        .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
+                    return Err(DurableError::StepFailed {
+                        name: op.name.clone(),
+                        position: op.path.to_string(),
+                        error: Box::new(error),
+                    });
                 }
             }
-            Some(_) => {
-                // FAILED, or a status a step cannot have: surface the recorded error.
-                let error = record
-                    .as_ref()
-                    .and_then(|r| r.error().cloned())
-                    .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
-                return Err(DurableError::StepFailed {
-                    name: op.name.clone(),
-                    position: op.path.to_string(),
-                    error: Box::new(error),
-                });
-            }
-        }
 
-        let Some(body) = body.take() else {
-            // A second live attempt in one invocation cannot happen: a retry always suspends
-            // until the service marks the step READY in a later invocation.
-            return Err(exec.set_fatal(DurableError::Validation(format!(
-                "step {} was asked to run twice in one invocation",
-                op.label()
-            ))));
-        };
-        exec.before_body(&op.id).await?;
-        let outcome = execute(&ctx, &op, attempt, body).await;
-        match outcome {
-            Ok(value) => return succeed(&exec, &op, &*serdes, value).await,
-            Err((error, source)) => {
-                let source_ref = source.as_deref().map(|s| s as &(dyn std::any::Any + Send + Sync));
-                finish_failure(&exec, &op, &*retry, error, source_ref, attempt).await?;
-                drop(source);
+            let Some(body) = body.take() else {
+                // A second live attempt in one invocation cannot happen: a retry always suspends
+                // until the service marks the step READY in a later invocation.
+                return Err(exec.set_fatal(DurableError::Validation(format!(
+                    "step {} was asked to run twice in one invocation",
+                    op.label()
+                ))));
+            };
+            exec.before_body(&op.id).await?;
+            let outcome = execute(&ctx, &op, attempt, body).await;
+            match outcome {
+                Ok(value) => return succeed(&exec, &op, serdes, value).await,
+                Err((error, source)) => {
+                    let source_ref = source.as_deref().map(|s| s as &(dyn std::any::Any + Send + Sync));
+                    finish_failure(&exec, &op, retry, error, source_ref, attempt).await?;
+                    drop(source);
+                }
             }
         }
     }
@@ -289,22 +306,25 @@ where
     }
     let logger = Logger::new(exec.clone(), Some(op.id.clone()), op.name.clone(), Some(attempt));
     let plugins = &exec.config.plugins;
-    let info = op.info(&exec.arn);
     // The body runs in the attempt's span: what it (and the closure creating it) records
     // with `tracing` lands there.
     let span = crate::telemetry::step_span(op, attempt);
     let body = span.in_scope(|| {
-        crate::plugin::notify(plugins, |p| p.on_attempt_start(&info, attempt));
+        crate::plugin::notify(plugins, |p| p.on_attempt_start(&op.info(&exec.arn), attempt));
         body(StepContext { attempt, logger })
     });
-    let outcome = match body.instrument(span.clone()).await {
+    // The span lives in the instrumented future only, and the hook info is built again
+    // after the body: neither is kept twice across the await in the (boxed) step future.
+    let mut running = std::pin::pin!(body.instrument(span));
+    let outcome = match running.as_mut().await {
         Ok(v) => Ok(v),
         Err(e) => {
             let object = error_object_of(&e);
             Err((object, Some(Box::new(e) as Box<dyn std::any::Any + Send + Sync>)))
         }
     };
-    span.in_scope(|| {
+    let info = op.info(&exec.arn);
+    running.span().in_scope(|| {
         let reported = match &outcome {
             Ok(_) => crate::plugin::AttemptOutcome::Succeeded,
             Err((error, _)) => {
@@ -343,31 +363,43 @@ async fn succeed<T>(
             size: payload.len(),
             limit: MAX_OPERATION_PAYLOAD_BYTES,
         };
-        let mut fail = op.update(OperationAction::Fail);
-        fail.error = Some(err.error_object());
-        exec.checkpoint(fail).await?;
+        exec.checkpoint(update_with(op, OperationAction::Fail, |u| {
+            u.error = Some(err.error_object());
+        }))
+        .await?;
         return Err(DurableError::StepFailed {
             name: op.name.clone(),
             position: op.path.to_string(),
             error: Box::new(err.error_object()),
         });
     }
-    let mut update = op.update(OperationAction::Succeed);
-    update.payload = Some(payload.clone());
-    exec.checkpoint(update).await?;
-    // Round-trip so the live value is exactly what a replay will produce.
-    exec.decode(op, serdes, Some(&payload))
+    // Round-trip so the live value is exactly what a replay will produce. Decoded before the
+    // payload moves into the update (no copy of it); a decoding failure still only becomes
+    // fatal once the result is checkpointed, as a replay would find it.
+    let decoded = serdes.deserialize(Some(&payload), cx);
+    exec.checkpoint(update_with(op, OperationAction::Succeed, |u| {
+        u.payload = Some(payload)
+    }))
+    .await?;
+    decoded.map_err(|message| {
+        exec.set_fatal(DurableError::Serdes {
+            operation: op.label(),
+            message,
+        })
+    })
 }
 
 /// Asks the strategy; checkpoints RETRY (the caller then parks until READY) or FAIL.
-async fn finish_failure(
-    exec: &Arc<Execution>,
+fn finish_failure<'a>(
+    exec: &'a Arc<Execution>,
     op: &OpIdentity,
-    retry: &dyn RetryStrategy,
+    retry: Option<&dyn RetryStrategy>,
     mut error: ErrorObject,
     source: Option<&(dyn std::any::Any + Send + Sync)>,
     attempt: u32,
-) -> Result<(), DurableError> {
+) -> impl Future<Output = Result<(), DurableError>> + Send + 'a {
+    // Everything up to the checkpoint happens now; the future holds only what is returned
+    // after it (the update, the retry policy and the error do not live in the step's future).
     if error.encoded_len() > crate::limits::MAX_ERROR_BYTES {
         let message: String = error.message().chars().take(16 * 1024).collect();
         error = ErrorObject {
@@ -377,6 +409,14 @@ async fn finish_failure(
             ..error
         };
     }
+    let default_policy;
+    let retry = match retry {
+        Some(r) => r,
+        None => {
+            default_policy = RetryPresets::default_policy();
+            &default_policy
+        }
+    };
     let decision = retry.decide(
         &StepFailure {
             error: &error,
@@ -384,23 +424,39 @@ async fn finish_failure(
         },
         attempt,
     );
-    if decision.should_retry {
-        let mut update = op.update(OperationAction::Retry);
-        update.error = Some(error);
-        update.step_options = Some(StepOptions {
-            next_attempt_delay_seconds: Some(decision.delay_seconds()),
+    let (ack, failed) = if decision.should_retry {
+        let update = update_with(op, OperationAction::Retry, |u| {
+            u.error = Some(error);
+            u.step_options = Some(StepOptions {
+                next_attempt_delay_seconds: Some(decision.delay_seconds()),
+            });
         });
-        exec.checkpoint(update).await
+        (exec.checkpoint(update), None)
     } else {
-        let mut update = op.update(OperationAction::Fail);
-        update.error = Some(error.clone());
-        exec.checkpoint(update).await?;
-        Err(DurableError::StepFailed {
+        let update = update_with(op, OperationAction::Fail, |u| u.error = Some(error.clone()));
+        let failed = DurableError::StepFailed {
             name: op.name.clone(),
             position: op.path.to_string(),
             error: Box::new(error),
-        })
+        };
+        (exec.checkpoint(update), Some(failed))
+    };
+    async move {
+        ack.await?;
+        failed.map_or(Ok(()), Err)
     }
+}
+
+/// `op`'s update for `action`, completed by `fill`. Built as the argument of
+/// `Execution::checkpoint`, so it never lives in an async fn's state across an await.
+fn update_with(
+    op: &OpIdentity,
+    action: OperationAction,
+    fill: impl FnOnce(&mut crate::wire::OperationUpdate),
+) -> crate::wire::OperationUpdate {
+    let mut update = op.update(action);
+    fill(&mut update);
+    update
 }
 
 pub(crate) fn missing_in_replay(exec: &Execution, op: &OpIdentity) -> DurableError {

@@ -32,6 +32,35 @@ impl CheckpointClient for LocalClient {
         request: Arc<CheckpointRequest>,
     ) -> BoxFuture<'static, Result<CheckpointResponse, CheckpointError>> {
         let now = EpochMillis(self.clock.now_ms());
+        if self.store.submits_at_once() {
+            // What `store::apply` does over such a store, without deferring: the update runs
+            // and is committed now.
+            let mut out = None;
+            let stored = self.store.update(execution_arn, &mut |record| {
+                out = Some(service::checkpoint(
+                    record,
+                    &request.checkpoint_token,
+                    &request.updates,
+                    now,
+                ));
+            });
+            let response = stored
+                .and_then(|()| {
+                    out.ok_or_else(|| {
+                        StoreError::Backend(format!("the update of execution `{execution_arn}` did not run"))
+                    })
+                })
+                .map_err(store_error)
+                .and_then(|result| result)
+                .map(|(token, operations)| CheckpointResponse {
+                    checkpoint_token: token,
+                    new_execution_state: Some(ExecutionStatePage {
+                        operations,
+                        next_marker: None,
+                    }),
+                });
+            return Box::pin(std::future::ready(response));
+        }
         // Submitted now, committed when the store commits (with other executions' updates).
         let committed = store::apply(&*self.store, execution_arn, move |record| {
             service::checkpoint(record, &request.checkpoint_token, &request.updates, now)

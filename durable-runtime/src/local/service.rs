@@ -77,12 +77,13 @@ pub(crate) fn rotate_token(record: &mut ExecutionRecord) -> String {
     record.token_seq += 1;
     // Opaque to callers, as the service's are: a sequence number (tokens are single-use)
     // and 64 random bits, in hex. Built by hand: this runs on every checkpoint.
-    let mut token = String::with_capacity(33);
-    push_hex(&mut token, record.token_seq);
+    // The record's copy reuses the previous token's buffer.
+    let token = record.token.get_or_insert_with(|| String::with_capacity(33));
+    token.clear();
+    push_hex(token, record.token_seq);
     token.push(':');
-    push_hex(&mut token, fastrand::u64(..));
-    record.token = Some(token.clone());
-    token
+    push_hex(token, fastrand::u64(..));
+    token.clone()
 }
 
 fn push_hex(out: &mut String, n: u64) {
@@ -113,8 +114,11 @@ pub(crate) fn checkpoint(
     record.reindex();
     validate(record, updates)?;
     let mut completed = false;
+    // The operations this batch changes, by position: they go back in the response with
+    // those marked dirty before (timers fired, callbacks answered since the last call).
+    let mut changed = Vec::with_capacity(updates.len());
     for u in updates {
-        completed |= apply(record, u, now);
+        completed |= apply(record, u, now, &mut changed);
     }
     let token = if completed {
         record.token = None;
@@ -122,15 +126,16 @@ pub(crate) fn checkpoint(
     } else {
         Some(rotate_token(record))
     };
-    Ok((token, take_dirty(record)))
+    Ok((token, take_dirty_with(record, changed)))
 }
 
-/// The operations changed since the last response, in creation order, shared with the
-/// record. Costs what changed, not the history's length.
-pub(crate) fn take_dirty(record: &mut ExecutionRecord) -> Vec<Arc<Operation>> {
+/// The operations changed since the last response (those marked dirty, and those at
+/// positions `at`), in creation order, shared with the record. Costs what changed, not the
+/// history's length.
+fn take_dirty_with(record: &mut ExecutionRecord, mut at: Vec<usize>) -> Vec<Arc<Operation>> {
     let dirty = std::mem::take(&mut record.dirty);
     record.reindex();
-    let mut at: Vec<usize> = dirty.iter().filter_map(|id| record.position(id)).collect();
+    at.extend(dirty.iter().filter_map(|id| record.position(id)));
     at.sort_unstable();
     at.dedup();
     at.into_iter()
@@ -171,9 +176,13 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             "a checkpoint body is at most {limit} bytes, got {body}"
         )));
     }
-    let mut started_here: Vec<(&str, OperationType)> = Vec::new();
-    let mut seen: Vec<(&str, OperationAction)> = Vec::new();
     for (i, u) in updates.iter().enumerate() {
+        // The updates before this one (all but an EXECUTION update, which must be last).
+        let seen = || {
+            updates[..i]
+                .iter()
+                .filter(|e| e.operation_type != OperationType::Execution)
+        };
         let at = || format!("update {i} ({} {} {})", u.operation_type, u.action.as_str(), u.id);
         if u.id.is_empty() {
             return Err(invalid(format!("{}: Id is required", at())));
@@ -224,9 +233,11 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             let known = record
                 .operation(parent)
                 .is_some_and(|p| p.operation_type == OperationType::Context)
-                || started_here
-                    .iter()
-                    .any(|(id, t)| id == parent && *t == OperationType::Context);
+                || seen().any(|e| {
+                    e.action == OperationAction::Start
+                        && e.id == *parent
+                        && e.operation_type == OperationType::Context
+                });
             if !known {
                 return Err(invalid(format!(
                     "{}: ParentId {parent} is not a known CONTEXT operation",
@@ -234,13 +245,11 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
                 )));
             }
         }
-        let earlier = seen.iter().filter(|(id, _)| *id == u.id).count();
+        let earlier = seen().filter(|e| e.id == u.id).count();
         if earlier > 0 {
             let pair_ok = earlier == 1
                 && matches!(u.operation_type, OperationType::Step | OperationType::Context)
-                && seen
-                    .iter()
-                    .any(|(id, a)| *id == u.id && *a == OperationAction::Start)
+                && seen().any(|e| e.id == u.id && e.action == OperationAction::Start)
                 && u.action != OperationAction::Start;
             if !pair_ok {
                 return Err(invalid(format!(
@@ -273,10 +282,6 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
             existing.map(|o| o.status)
         };
         check_transition(u, status).map_err(|why| invalid(format!("{}: {why}", at())))?;
-        if u.action == OperationAction::Start {
-            started_here.push((&u.id, u.operation_type));
-        }
-        seen.push((&u.id, u.action));
     }
     Ok(())
 }
@@ -349,8 +354,14 @@ fn check_transition(u: &OperationUpdate, status: Option<OperationStatus>) -> Res
     }
 }
 
-/// Applies one validated update; returns whether it completed the execution.
-fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) -> bool {
+/// Applies one validated update; returns whether it completed the execution. The position
+/// of the operation it changed goes to `changed`.
+fn apply(
+    record: &mut ExecutionRecord,
+    u: &OperationUpdate,
+    now: EpochMillis,
+    changed: &mut Vec<usize>,
+) -> bool {
     use OperationAction as A;
     if u.operation_type == OperationType::Execution {
         match u.action {
@@ -359,22 +370,26 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         }
         return true;
     }
-    if u.action == A::Start && record.operation(&u.id).is_none() {
+    let mut at = record.position(&u.id);
+    if u.action == A::Start && at.is_none() {
         let mut op = Operation::new(u.id.clone(), u.operation_type, OperationStatus::Started);
         op.parent_id = u.parent_id.clone();
         op.name = u.name.clone();
         op.sub_type = u.sub_type.clone();
         op.start_timestamp = Some(now);
+        at = Some(record.operations.len());
         record.operations.push(Arc::new(op));
     }
-    mark_dirty(record, &u.id);
+    let Some(at) = at else {
+        return false;
+    };
+    changed.push(at);
     // Only a new callback needs the ARN (for its id) while the operation is borrowed.
     let record_arn = (u.operation_type == OperationType::Callback).then(|| record.arn.clone());
     let mut new_timer = None;
     let mut new_invoke = None;
-    let Some(op) = record.operation_mut(&u.id) else {
-        return false;
-    };
+    // Copy-on-write: the stored record keeps the operation as it was.
+    let op = Arc::make_mut(&mut record.operations[at]);
     let details = match (u.operation_type, u.action) {
         (OperationType::Step, A::Start) => {
             op.status = OperationStatus::Started;
@@ -541,7 +556,7 @@ fn apply(record: &mut ExecutionRecord, u: &OperationUpdate, now: EpochMillis) ->
         op.sub_type.clone(),
         op.parent_id.clone(),
     );
-    push_op_event(record, now, &id, name, sub, parent, details);
+    push_op_event(record, now, id, name, sub, parent, details);
     if let Some(timer) = new_timer {
         record.callbacks.push(timer);
     }
@@ -618,7 +633,7 @@ pub(crate) fn complete_invoke(
         op.sub_type.clone(),
         op.parent_id.clone(),
     );
-    push_op_event(record, now, &id, name, sub, parent, details);
+    push_op_event(record, now, id, name, sub, parent, details);
     mark_dirty(record, operation_id);
 }
 
@@ -763,7 +778,7 @@ fn close_callback(
         op.sub_type.clone(),
         op.parent_id.clone(),
     );
-    push_op_event(record, now, &id, name, sub, parent, details);
+    push_op_event(record, now, id, name, sub, parent, details);
     mark_dirty(record, operation_id);
 }
 
@@ -892,7 +907,7 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
         }
     }
     for (id, name, sub, parent, details) in events {
-        push_op_event(record, now, &id, name, sub, parent, details);
+        push_op_event(record, now, id, name, sub, parent, details);
     }
     for id in &fired {
         mark_dirty(record, id);
@@ -933,7 +948,7 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
 fn push_op_event(
     record: &mut ExecutionRecord,
     now: EpochMillis,
-    id: &str,
+    id: String,
     name: Option<String>,
     sub_type: Option<String>,
     parent_id: Option<String>,
@@ -944,7 +959,7 @@ fn push_op_event(
         event_type: details.event_type().to_owned(),
         sub_type,
         event_id,
-        id: Some(id.to_owned()),
+        id: Some(id),
         name,
         parent_id,
         event_timestamp: now,

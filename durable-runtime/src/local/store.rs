@@ -299,6 +299,7 @@ pub trait Store: Send + Sync {
     /// many executions' updates with one transaction and one sync (group commit). The
     /// default runs `f` through [`Store::update`] at once.
     fn submit(&self, arn: &str, f: DeferredUpdate) -> BoxFuture<'static, Result<(), StoreError>> {
+        // (Stores keeping this default may say so with `submits_at_once`.)
         let mut f = Some(f);
         let result = self.update(arn, &mut |record| {
             if let Some(f) = f.take() {
@@ -306,6 +307,13 @@ pub trait Store: Send + Sync {
             }
         });
         Box::pin(std::future::ready(result))
+    }
+    /// Whether this store keeps the default [`Store::submit`]: the update runs through
+    /// [`Store::update`] at once and is committed when that returns. The engine then calls
+    /// `update` itself for its checkpoints, sparing the boxed closure and the shared result
+    /// slot a deferred update needs. Stores that override `submit` must leave this `false`.
+    fn submits_at_once(&self) -> bool {
+        false
     }
 }
 
@@ -387,6 +395,10 @@ impl Store for MemoryStore {
 
     fn list(&self) -> Result<Vec<String>, StoreError> {
         Ok(self.lock().order.clone())
+    }
+
+    fn submits_at_once(&self) -> bool {
+        true
     }
 
     fn read(&self, arn: &str, f: &mut dyn FnMut(&ExecutionRecord)) -> Result<(), StoreError> {

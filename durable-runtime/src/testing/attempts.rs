@@ -63,7 +63,8 @@ impl std::fmt::Display for StepAttempt {
 /// One real run of a step body, as the probe saw it.
 #[derive(Clone, Debug)]
 pub(crate) struct BodyRun {
-    arn: String,
+    /// Shared by the runs of one execution (one copy of the ARN, not one per attempt).
+    arn: std::sync::Arc<str>,
     operation_id: String,
     attempt: u32,
     /// `None` while running, or for good if the invocation crashed.
@@ -84,8 +85,13 @@ impl Probe {
 
 impl Plugin for Probe {
     fn on_attempt_start(&self, op: &OperationInfo<'_>, attempt: u32) {
-        lock(&self.runs).push(BodyRun {
-            arn: op.execution_arn.to_owned(),
+        let mut runs = lock(&self.runs);
+        let arn = match runs.last() {
+            Some(last) if *last.arn == *op.execution_arn => last.arn.clone(),
+            _ => op.execution_arn.into(),
+        };
+        runs.push(BodyRun {
+            arn,
             operation_id: op.operation_id.to_owned(),
             attempt,
             end: None,
@@ -98,7 +104,7 @@ impl Plugin for Probe {
             r.end.is_none()
                 && r.attempt == attempt
                 && r.operation_id == op.operation_id
-                && r.arn == op.execution_arn
+                && *r.arn == *op.execution_arn
         });
         if let Some(run) = run {
             run.end = Some(match outcome {
@@ -163,7 +169,7 @@ pub(crate) fn step_attempts(record: &ExecutionRecord, runs: &[BodyRun], selector
         }
         let mine: Vec<&BodyRun> = runs
             .iter()
-            .filter(|r| r.arn == record.arn && r.operation_id == op.id)
+            .filter(|r| *r.arn == *record.arn && r.operation_id == op.id)
             .collect();
         let attempts: BTreeSet<u32> = ended
             .keys()
