@@ -42,8 +42,14 @@ pub fn batch_len<'a>(queue: impl IntoIterator<Item = &'a OperationUpdate>) -> us
     let mut count = 0;
     let mut bytes = 64;
     for update in queue {
-        let size = update.encoded_len() + 1;
-        if count > 0 && (count == MAX_BATCH_UPDATES || bytes + size > MAX_BATCH_BYTES) {
+        if count == MAX_BATCH_UPDATES {
+            break;
+        }
+        let mut size = update.encoded_len_bound() + 1;
+        if bytes + size > MAX_BATCH_BYTES {
+            size = update.encoded_len() + 1;
+        }
+        if count > 0 && bytes + size > MAX_BATCH_BYTES {
             break;
         }
         count += 1;

@@ -44,7 +44,7 @@ impl OpIdentity {
         let mut u = OperationUpdate::new(self.id.clone(), self.op_type, action);
         u.parent_id = self.parent_id.clone();
         u.name = self.name.clone();
-        u.sub_type = Some(self.sub_type.to_owned());
+        u.sub_type = Some(self.sub_type.into());
         u
     }
 

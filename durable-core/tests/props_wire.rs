@@ -420,7 +420,7 @@ fn operation() -> impl Strategy<Value = Operation> {
                     .filter(|_| plausible)
                     .or(parent_id);
                 op.name = name;
-                op.sub_type = sub_type;
+                op.sub_type = sub_type.map(Into::into);
                 op.start_timestamp = start;
                 op.end_timestamp = end;
                 let on = |bit: u8, kind: OperationType| {
@@ -489,7 +489,7 @@ fn completed(path: &str) -> Operation {
     let (operation_type, sub) = expected_kind(path);
     let mut op = Operation::new(id::wire_id(path), operation_type, OperationStatus::Succeeded);
     op.parent_id = path.rsplit_once('-').map(|(parent, _)| id::wire_id(parent));
-    op.sub_type = Some(sub.to_owned());
+    op.sub_type = Some(sub.to_owned().into());
     op.start_timestamp = Some(EpochMillis(1_795_764_155_343));
     op.end_timestamp = op.start_timestamp;
     let (name, result) = match path {
@@ -1060,7 +1060,7 @@ fn history_event() -> impl Strategy<Value = Event> {
     ];
     (ids, prop::option::of(word()), any::<u64>(), millis(), details).prop_map(
         |(id, name, event_id, event_timestamp, details)| Event {
-            event_type: details.event_type().to_owned(),
+            event_type: details.event_type().into(),
             sub_type: None,
             event_id,
             id,
@@ -1081,7 +1081,7 @@ fn history_event() -> impl Strategy<Value = Event> {
 #[test]
 fn a_history_with_the_largest_attempt_count_folds() {
     let step_event = |event_id: u64, details: EventDetails| Event {
-        event_type: details.event_type().to_owned(),
+        event_type: details.event_type().into(),
         sub_type: Some("Step".into()),
         event_id,
         id: Some("1".into()),

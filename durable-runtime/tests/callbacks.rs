@@ -35,7 +35,7 @@ async fn answered_callbacks_resume_the_execution() {
     runner.answer_callback("manager", serde_json::json!({"approved": true}));
     let r = runner.run(&()).await.unwrap();
     assert_eq!(r.output::<String>().unwrap(), "approved=true");
-    let types: Vec<_> = r.history().iter().map(|e| e.event_type.as_str()).collect();
+    let types: Vec<_> = r.history().iter().map(|e| &*e.event_type).collect();
     assert_eq!(
         types,
         [
@@ -264,7 +264,7 @@ async fn wait_for_callback_runs_the_submitter_as_a_step() {
     let shape: Vec<(String, Option<String>)> = r
         .history()
         .iter()
-        .map(|e| (e.event_type.clone(), e.sub_type.clone()))
+        .map(|e| (e.event_type.to_string(), e.sub_type.as_deref().map(str::to_owned)))
         .collect();
     let expect = |t: &str, s: Option<&str>| (t.to_owned(), s.map(str::to_owned));
     assert_eq!(

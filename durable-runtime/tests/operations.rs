@@ -360,7 +360,7 @@ async fn plugins_observe_and_a_panicking_plugin_changes_nothing() {
     let types = |r: &durable_runtime::testing::TestResult| {
         r.history()
             .iter()
-            .map(|e| e.event_type.clone())
+            .map(|e| e.event_type.to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(types(&plain), types(&observed));

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 fn event_types(r: &durable_runtime::testing::TestResult) -> Vec<String> {
-    r.history().iter().map(|e| e.event_type.clone()).collect()
+    r.history().iter().map(|e| e.event_type.to_string()).collect()
 }
 
 #[tokio::test]

@@ -425,7 +425,7 @@ mod sqlite {
         );
         assert_eq!(finished.result.as_deref(), Some("\"shipped 12\""));
         assert_eq!(runs.load(Ordering::SeqCst), 3, "a step ran twice");
-        let types: Vec<&str> = finished.events.iter().map(|e| e.event_type.as_str()).collect();
+        let types: Vec<&str> = finished.events.iter().map(|e| &*e.event_type).collect();
         assert_eq!(
             types,
             [

@@ -66,7 +66,7 @@ async fn a_registered_workflow_runs_as_an_execution_of_its_own() {
     let child = charge[0].execution.as_ref().unwrap();
     assert_eq!(child.status, ExecutionStatus::Succeeded);
     assert_ne!(child.arn, r.record().arn);
-    let child_events: Vec<_> = child.events.iter().map(|e| e.event_type.as_str()).collect();
+    let child_events: Vec<_> = child.events.iter().map(|e| &*e.event_type).collect();
     assert!(child_events.contains(&"WaitSucceeded"), "{child_events:?}");
     assert!(r.history().iter().all(|e| e.event_type != "WaitSucceeded"));
     // The caller's invoke ended after the child's minute of waiting.
@@ -301,7 +301,7 @@ async fn result_gives_time_back_and_an_unanswered_callback_times_out_as_in_run()
     assert_eq!(held.status(), ExecutionStatus::Failed);
     assert_eq!(held.error(), direct.error());
     let types = |r: &durable_runtime::testing::TestResult| -> Vec<String> {
-        r.history().iter().map(|e| e.event_type.clone()).collect()
+        r.history().iter().map(|e| e.event_type.to_string()).collect()
     };
     assert_eq!(types(&held), types(&direct));
     assert_eq!(held.invocations(), direct.invocations());

@@ -204,7 +204,7 @@ fn check_history(arn: &str, events: &[Event], invocations: usize, violations: &m
             v(format!("{} {t} events", count(t)));
         }
     }
-    if events.first().map(|e| e.event_type.as_str()) != Some("ExecutionStarted") {
+    if events.first().map(|e| &*e.event_type) != Some("ExecutionStarted") {
         v("the history does not begin with ExecutionStarted".into());
     }
     if count("InvocationCompleted") != invocations {
@@ -221,7 +221,7 @@ fn check_history(arn: &str, events: &[Event], invocations: usize, violations: &m
         }
     }
     for (id, evs) in by_op {
-        let kinds: Vec<&str> = evs.iter().map(|e| e.event_type.as_str()).collect();
+        let kinds: Vec<&str> = evs.iter().map(|e| &*e.event_type).collect();
         let name = evs[0].name.clone().unwrap_or_default();
         let succeeded = kinds.iter().filter(|k| k.ends_with("Succeeded")).count();
         if succeeded != 1 {

@@ -274,10 +274,10 @@ impl EventDetails {
 #[serde(rename_all = "PascalCase")]
 pub struct Event {
     /// `StepStarted`, `WaitSucceeded`, `InvocationCompleted`, ...
-    pub event_type: String,
+    pub event_type: super::Label,
     /// Sub-type of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_type: Option<String>,
+    pub sub_type: Option<super::Label>,
     /// 1-based, dense, in the order the service recorded events.
     pub event_id: u64,
     /// Operation wire id.

@@ -15,6 +15,11 @@ pub use operation::*;
 pub use timestamp::EpochMillis;
 pub use update::*;
 
+/// Text that is almost always one of the SDK's constants (a sub-type, an event type): borrowed
+/// when it is, so updates, records and history events carry it without allocating; owned
+/// when read from JSON.
+pub type Label = std::borrow::Cow<'static, str>;
+
 /// Sub-type strings the SDKs write (PROTOCOL.md §2.2); kept exactly as the reference SDKs spell
 /// them so histories match the conformance requirements.
 pub mod sub_type {

@@ -182,7 +182,7 @@ pub struct Operation {
     pub operation_type: OperationType,
     /// SDK sub-type (`Step`, `Wait`, `RunInChildContext`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_type: Option<String>,
+    pub sub_type: Option<super::Label>,
     /// Life-cycle status.
     pub status: OperationStatus,
     /// When it started.

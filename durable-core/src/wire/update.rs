@@ -99,7 +99,7 @@ pub struct OperationUpdate {
     pub operation_type: OperationType,
     /// SDK sub-type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_type: Option<String>,
+    pub sub_type: Option<super::Label>,
     /// The change.
     pub action: OperationAction,
     /// Result, chained-invoke input, or polled state.
@@ -149,8 +149,19 @@ impl OperationUpdate {
     /// names and punctuation are bounded by a constant, strings are measured with their JSON
     /// escaping. Used to keep batches under the service limit.
     pub fn encoded_len(&self) -> usize {
+        self.measure(json_escaped_len)
+    }
+
+    /// An upper bound of [`encoded_len`](Self::encoded_len) that reads no string: escaping
+    /// makes a string at most six times longer (`\u00XX`). Every update is measured on every
+    /// checkpoint; only one near a limit needs the exact count.
+    pub fn encoded_len_bound(&self) -> usize {
+        self.measure(|s| 6 * s.len())
+    }
+
+    fn measure(&self, json_escaped_len: impl Fn(&str) -> usize) -> usize {
         const FIXED: usize = 320;
-        let text = |s: &Option<String>| s.as_deref().map_or(0, json_escaped_len);
+        let text = |s: &Option<String>| s.as_deref().map_or(0, &json_escaped_len);
         let error = self.error.as_ref().map_or(0, |e| {
             80 + text(&e.error_message)
                 + text(&e.error_type)
@@ -160,13 +171,13 @@ impl OperationUpdate {
                     .map_or(0, |t| t.iter().map(|l| json_escaped_len(l) + 3).sum())
         });
         let invoke = self.chained_invoke_options.as_ref().map_or(0, |o| {
-            json_escaped_len(&o.function_name) + o.tenant_id.as_deref().map_or(0, json_escaped_len)
+            json_escaped_len(&o.function_name) + o.tenant_id.as_deref().map_or(0, &json_escaped_len)
         });
         FIXED
             + self.id.len()
             + text(&self.parent_id)
             + text(&self.name)
-            + text(&self.sub_type)
+            + self.sub_type.as_deref().map_or(0, &json_escaped_len)
             + text(&self.payload)
             + error
             + invoke

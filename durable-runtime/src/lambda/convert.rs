@@ -119,7 +119,7 @@ pub fn update_to_sdk(u: &OperationUpdate) -> Result<sdk::OperationUpdate, Checkp
         .set_parent_id(u.parent_id.clone())
         .set_name(u.name.clone())
         .r#type(sdk::OperationType::from(u.operation_type.as_str()))
-        .set_sub_type(u.sub_type.clone())
+        .set_sub_type(u.sub_type.as_deref().map(str::to_owned))
         .action(sdk::OperationAction::from(u.action.as_str()))
         .set_payload(u.payload.clone())
         .set_error(u.error.as_ref().map(error_to_sdk))
@@ -143,7 +143,7 @@ pub fn operation_from_sdk(o: &sdk::Operation) -> Result<Operation, CheckpointErr
     let mut op = Operation::new(o.id.clone(), operation_type, status);
     op.parent_id = o.parent_id.clone();
     op.name = o.name.clone();
-    op.sub_type = o.sub_type.clone();
+    op.sub_type = o.sub_type.clone().map(Into::into);
     op.start_timestamp = Some(from_datetime(&o.start_timestamp)?);
     op.end_timestamp = o.end_timestamp.as_ref().map(from_datetime).transpose()?;
     op.execution_details = o.execution_details.as_ref().map(|d| ExecutionDetails {
@@ -376,8 +376,8 @@ pub fn event_from_sdk(e: &sdk::Event) -> Result<Event, CheckpointError> {
         other => return Err(bad_response(format!("unknown history event type {other:?}"))),
     };
     Ok(Event {
-        event_type: event_type.to_owned(),
-        sub_type: e.sub_type.clone(),
+        event_type: event_type.to_owned().into(),
+        sub_type: e.sub_type.clone().map(Into::into),
         event_id: u64::try_from(e.event_id).unwrap_or(0),
         id: e.id.clone(),
         name: e.name.clone(),

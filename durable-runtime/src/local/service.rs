@@ -162,7 +162,12 @@ fn validate(record: &ExecutionRecord, updates: &[OperationUpdate]) -> Result<(),
     // (1 MiB; 6 MiB for a synchronous EXECUTION result), so the request limit is the larger
     // of the two. The estimate bounds the real size from above; serialize only when needed.
     let limit = limits::MAX_EXECUTION_PAYLOAD_BYTES + 64 * 1024;
-    let estimate: usize = updates.iter().map(|u| u.encoded_len() + 1).sum();
+    let bound: usize = updates.iter().map(|u| u.encoded_len_bound() + 1).sum();
+    let estimate: usize = if bound > limit {
+        updates.iter().map(|u| u.encoded_len() + 1).sum()
+    } else {
+        bound
+    };
     let body = if estimate > limit {
         updates
             .iter()
@@ -950,13 +955,13 @@ fn push_op_event(
     now: EpochMillis,
     id: String,
     name: Option<String>,
-    sub_type: Option<String>,
+    sub_type: Option<durable_core::wire::Label>,
     parent_id: Option<String>,
     details: EventDetails,
 ) {
     let event_id = record.events.len() as u64 + 1;
     record.events.push(Arc::new(Event {
-        event_type: details.event_type().to_owned(),
+        event_type: details.event_type().into(),
         sub_type,
         event_id,
         id: Some(id),
@@ -974,7 +979,7 @@ fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, 
         _ => Some(record.workflow.clone()),
     };
     record.events.push(Arc::new(Event {
-        event_type: details.event_type().to_owned(),
+        event_type: details.event_type().into(),
         sub_type: None,
         event_id,
         id: id.map(str::to_owned),
@@ -1098,7 +1103,7 @@ mod tests {
         let (_, changed) =
             checkpoint(&mut r, &t, &[ctx, child, child_done, wait], EpochMillis(2_000)).unwrap();
         assert_eq!(changed.len(), 3);
-        let types: Vec<_> = r.events.iter().map(|e| e.event_type.as_str()).collect();
+        let types: Vec<_> = r.events.iter().map(|e| &*e.event_type).collect();
         assert_eq!(
             types,
             [

@@ -246,7 +246,7 @@ pub fn sample_record(arn: &str) -> Result<ExecutionRecord, String> {
 fn push_event(record: &mut ExecutionRecord, op: Option<&str>, details: EventDetails) {
     let event_id = record.events.len() as u64 + 1;
     record.events.push(Arc::new(Event {
-        event_type: details.event_type().to_owned(),
+        event_type: details.event_type().into(),
         sub_type: None,
         event_id,
         id: op.map(str::to_owned),

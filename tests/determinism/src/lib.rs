@@ -192,7 +192,7 @@ pub fn fingerprint(result: &TestResult) -> Vec<String> {
             continue;
         }
         let details = serde_json::to_value(&**event).unwrap_or_default();
-        let extra = match event.event_type.as_str() {
+        let extra = match &*event.event_type {
             "WaitStarted" => details["WaitStartedDetails"]["Duration"].to_string(),
             "ChainedInvokeStarted" => format!(
                 "{} {}",

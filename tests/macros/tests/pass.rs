@@ -206,7 +206,12 @@ fn history_shape(result: &TestResult) -> Vec<Shape> {
             } else {
                 e.id.clone()
             };
-            (e.event_type.clone(), e.sub_type.clone(), id, e.name.clone())
+            (
+                e.event_type.to_string(),
+                e.sub_type.as_deref().map(str::to_owned),
+                id,
+                e.name.clone(),
+            )
         })
         .collect()
 }
