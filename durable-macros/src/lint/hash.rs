@@ -128,6 +128,17 @@ pub(crate) fn order_matters(it: &Iteration<'_>, consumer: &Consumer<'_>, sorted:
     if methods.iter().any(|m| ORDER_FREE.contains(&m.as_str())) {
         return false;
     }
+    // `min_by_key(|(name, n)| (*n, name.clone()))`: a key that includes the entry's own
+    // (unique) key orders the entries totally, so ties cannot fall to iteration order.
+    let iterates_values = methods
+        .iter()
+        .any(|m| matches!(m.as_str(), "values" | "values_mut" | "into_values"));
+    if it.calls.iter().any(|m| {
+        matches!(m.method.to_string().as_str(), "min_by_key" | "max_by_key")
+            && matches!(m.args.first(), Some(Expr::Closure(c)) if total_key(c, iterates_values))
+    }) {
+        return false;
+    }
     match methods.first().map(String::as_str) {
         Some("collect") => {
             if let Some(target) = turbofish_type(it.calls[0]) {
@@ -162,6 +173,49 @@ pub(crate) fn order_matters(it: &Iteration<'_>, consumer: &Consumer<'_>, sorted:
         }
         Consumer::Unknown => true,
     }
+}
+
+/// Whether a `min_by_key`/`max_by_key` closure's key contains the whole entry key: `|(k, v)|
+/// (.., k)` over a map's entries, or `|x| (.., x)` over keys or a set's items.
+fn total_key(closure: &syn::ExprClosure, iterates_values: bool) -> bool {
+    fn ident_of(pat: &syn::Pat) -> Option<String> {
+        match pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            syn::Pat::Reference(r) => ident_of(&r.pat),
+            syn::Pat::Paren(p) => ident_of(&p.pat),
+            _ => None,
+        }
+    }
+    let key = match closure.inputs.first() {
+        Some(syn::Pat::Tuple(t)) => t.elems.first().and_then(ident_of),
+        Some(syn::Pat::Reference(r)) if matches!(&*r.pat, syn::Pat::Tuple(_)) => match &*r.pat {
+            syn::Pat::Tuple(t) => t.elems.first().and_then(ident_of),
+            _ => None,
+        },
+        Some(p) if !iterates_values => ident_of(p),
+        _ => None,
+    };
+    let Some(key) = key else { return false };
+    fn is_the_key(expr: &Expr, key: &str) -> bool {
+        match expr {
+            Expr::Path(p) => p.path.is_ident(key),
+            Expr::Unary(u) => is_the_key(&u.expr, key),
+            Expr::Reference(r) => is_the_key(&r.expr, key),
+            Expr::Paren(p) => is_the_key(&p.expr, key),
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "clone" | "to_owned" | "to_string" | "as_str"
+                    ) =>
+            {
+                is_the_key(&m.receiver, key)
+            }
+            Expr::Tuple(t) => t.elems.iter().any(|e| is_the_key(e, key)),
+            _ => false,
+        }
+    }
+    is_the_key(&closure.body, &key)
 }
 
 fn turbofish_type(call: &ExprMethodCall) -> Option<String> {

@@ -58,6 +58,10 @@ impl Linter<'_> {
         }
         if formats {
             for name in inline_format_args(&mac.tokens) {
+                // `{period}`: its `Display` impl runs.
+                if let Some(ty) = self.names.value(&name).and_then(|f| f.ty).map(|t| t.to_string()) {
+                    self.check_display(&mac.path, &ty);
+                }
                 if self.names.value(&name).is_some_and(|f| f.hash) {
                     self.report(
                         &mac.path,
@@ -132,6 +136,12 @@ impl Linter<'_> {
     }
 
     fn check_macro_argument(&mut self, expr: &mut Expr, formats: bool, written: &str) {
+        if formats {
+            // `format!("{}", period)`: its `Display` impl runs.
+            if let Some(ty) = self.type_of(expr) {
+                self.check_display(&*expr, &ty);
+            }
+        }
         if formats && self.is_hash_value(expr) {
             // `format!("{:?}", map)`: a map's text lists its entries in hash order.
             self.report(

@@ -363,6 +363,8 @@ impl<'a> Linter<'a> {
                     "self".to_owned(),
                     Binding::Value(ValueFacts {
                         ty: self_ty.map(Into::into),
+                        // A method of a trait implemented for `HashMap<..>` iterates a map.
+                        hash: self_ty.is_some_and(names::is_hash_name),
                         ..ValueFacts::default()
                     }),
                 ),
@@ -530,6 +532,54 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// A value of type `ty` formatted into text: the file's `impl Display for ty` runs.
+    fn check_display(&self, node: impl quote::ToTokens, ty: &str) {
+        let Some(f) = self
+            .file
+            .as_ref()
+            .and_then(|file| file.methods.get(&(ty.to_owned(), "fmt".to_owned())))
+        else {
+            return;
+        };
+        let label = format!("{ty}::fmt()");
+        self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+    }
+
+    /// A file fn passed by name (`items.map(next_line)`): it runs where it is called.
+    fn check_fn_value(&self, path: &syn::Path) {
+        let Some(file) = &self.file else { return };
+        if self.callees.contains_key(&addr(path)) || path.segments.len() > 2 {
+            return;
+        }
+        let written = path_string(path);
+        if !matches!(
+            self.names.resolve(&written, path.leading_colon.is_some()),
+            Resolved::Local
+        ) {
+            return;
+        }
+        let segs: Vec<String> = written
+            .into_iter()
+            .skip_while(|s| s == "crate" || s == "self" || s == "super")
+            .collect();
+        if file.fns.contains_key(&segs)
+            || (segs.len() == 2 && file.methods.contains_key(&(segs[0].clone(), segs[1].clone())))
+        {
+            self.check_helper_at(path, segs);
+        }
+    }
+
+    /// `.sort()` and kin compare with the file's `Ord`/`PartialOrd` impls.
+    fn check_ordering_impls(&self, call: &syn::ExprMethodCall) {
+        let Some(file) = &self.file else { return };
+        for method in ["cmp", "partial_cmp"] {
+            for (ty, f) in file.methods_named(method) {
+                let label = format!("{ty}::{method}()");
+                self.check_helper(method_span(call), &label, Some(ty), &f.sig.inputs, &f.block);
+            }
+        }
+    }
+
     /// A `static` of the file the body reads: its initializer runs in this process, once
     /// (`Lazy::new(|| Config { size: env::var(..) })`), so what it read can differ on the
     /// machine that replays.
@@ -670,6 +720,7 @@ impl<'a> Linter<'a> {
         if !self.linting() {
             return;
         }
+        self.check_fn_value(path);
         let node = path_or_call(path, self.callees.get(&addr(path)).copied());
         if let Some((category, written)) = self.classify_path(path) {
             self.report(node, &written, category);
@@ -974,6 +1025,9 @@ impl<'a> Linter<'a> {
         }
         self.check_method(call, &method, argc);
         self.check_helper_method(call, &method);
+        if matches!(method.as_str(), "sort" | "sort_unstable") && call.args.is_empty() && self.linting() {
+            self.check_ordering_impls(call);
+        }
         self.helper_method(call, &method);
         if let Some(turbofish) = &call.turbofish {
             for arg in &turbofish.args {

@@ -626,3 +626,74 @@ fn module_helpers_derived_defaults_json_arguments_and_sets_built_mid_chain() {
         );
     }
 }
+
+#[test]
+fn display_in_format_fns_passed_by_name_map_trait_impls_and_ord_impls_run_helpers() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        use std::time::SystemTime;
+        enum Period { Daily }
+        impl Period { fn parse(s: &str) -> Self { Period::Daily } }
+        impl std::fmt::Display for Period {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{:?}", SystemTime::now()) }
+        }
+        thread_local! { static LINE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }
+        fn next_line(item: String) -> (u32, String) { (LINE.with(|c| { c.set(c.get() + 1); c.get() }), item) }
+        trait Valued { fn total(&self) -> f64; }
+        impl Valued for HashMap<String, f64> { fn total(&self) -> f64 { self.values().fold(0.0, |a, v| a + v) } }
+        struct Task(Box<String>);
+        impl PartialEq for Task { fn eq(&self, o: &Self) -> bool { true } }
+        impl Eq for Task {}
+        impl PartialOrd for Task { fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> { Some(self.cmp(o)) } }
+        impl Ord for Task { fn cmp(&self, o: &Self) -> std::cmp::Ordering { (&*self.0 as *const String as usize).cmp(&(&*o.0 as *const String as usize)) } }
+        struct Portfolio { positions: HashMap<String, f64> }
+        async fn wf(ctx: DurableContext, input: Portfolio, items: Vec<String>) -> Result<(), DurableError> {
+            let period = Period::parse("daily");
+            let name = format!("statement-{period}");
+            let lines: Vec<(u32, String)> = items.into_iter().map(next_line).collect();
+            let total = input.positions.total();
+            let mut tasks: Vec<Task> = Vec::new();
+            tasks.sort();
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "Period::fmt()",
+        "next_line()` → `LINE",
+        "HashMap::total()",
+        "Task::cmp()",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(needle)),
+            "missing {needle:?} in {errs:#?}"
+        );
+    }
+}
+
+accepts!(min_by_key_with_the_entry_key_is_order_free, {
+    let bins: HashMap<String, u64> = load();
+    let emptiest = bins
+        .iter()
+        .min_by_key(|(name, n)| (**n, (*name).clone()))
+        .map(|(name, _)| name.clone());
+    let first_key = bins.keys().max_by_key(|k| (k.len(), k.to_string()));
+    ctx.step(format!("{emptiest:?}-{first_key:?}"), |_| async {
+        Ok::<_, String>(())
+    })
+    .await?;
+    Ok(())
+});
+
+rejects!(
+    min_by_key_without_the_entry_key_depends_on_order,
+    "bins.iter()",
+    {
+        let bins: HashMap<String, u64> = load();
+        let emptiest = bins.iter().min_by_key(|(_, n)| **n).map(|(name, _)| name.clone());
+        ctx.step(format!("{emptiest:?}"), |_| async { Ok::<_, String>(()) })
+            .await?;
+        Ok(())
+    }
+);
