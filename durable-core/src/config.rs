@@ -33,6 +33,12 @@ pub trait StepInterceptor: Send + Sync {
     /// The outcome to use for attempt `attempt` (1-based) of `step`, or `None` to run the
     /// real body.
     fn intercept(&self, step: &StepRef<'_>, attempt: u32) -> Option<MockOutcome>;
+
+    /// Whether it intercepts nothing at the moment (no mock set): the SDK then skips building
+    /// the step's path. Asked before every step attempt, so mocks added later still apply.
+    fn is_idle(&self) -> bool {
+        false
+    }
 }
 
 /// Settings for one execution.

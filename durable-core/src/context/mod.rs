@@ -108,10 +108,9 @@ pub(crate) struct ContextInner {
     /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
     pub parent_id: Option<String>,
     pub name: Option<String>,
-    /// The names of the contexts from the root to this one, joined by `/` (empty at the
-    /// root), as history's `ParentId` chain spells them: what step mocks are addressed by.
-    /// Built only when a step interceptor is set (see `child_scope`).
-    pub scope: Arc<str>,
+    /// Where this context's scope comes from (see [`ContextInner::scope`]). Only step mocks
+    /// read scopes, so they are spelled out when one is looked up, not per context.
+    pub scope_from: ScopeFrom,
     pub counter: AtomicU64,
     /// The highest position among this context's operations whose record the code has looked
     /// up (0: none yet): where its replay has got to.
@@ -135,6 +134,28 @@ impl std::fmt::Debug for DurableContext {
     }
 }
 
+/// How a context's scope (the names of the contexts from the root to it, joined by `/`, as
+/// history's `ParentId` chain spells them: what step mocks are addressed by) is made.
+pub(crate) enum ScopeFrom {
+    /// The root: empty.
+    Root,
+    /// Its parent's scope and its own name: a context of a CONTEXT operation.
+    Child(Arc<ContextInner>),
+    /// Exactly another context's: a FLAT batch item is not part of its operations' paths.
+    Same(Arc<ContextInner>),
+}
+
+impl ContextInner {
+    /// This context's scope, spelled out.
+    fn scope(&self) -> String {
+        match &self.scope_from {
+            ScopeFrom::Root => String::new(),
+            ScopeFrom::Same(other) => other.scope(),
+            ScopeFrom::Child(parent) => scoped(&parent.scope(), self.name.as_deref()),
+        }
+    }
+}
+
 /// `scope` extended by one operation name (`-` when unnamed).
 fn scoped(scope: &str, name: Option<&str>) -> String {
     let name = name.unwrap_or("-");
@@ -153,7 +174,7 @@ impl DurableContext {
                 path: None,
                 parent_id: None,
                 name: None,
-                scope: Arc::from(""),
+                scope_from: ScopeFrom::Root,
                 counter: AtomicU64::new(0),
                 reached: AtomicU64::new(0),
                 mode: ContextMode::Normal,
@@ -170,7 +191,7 @@ impl DurableContext {
                 path: Some(op.path.clone()),
                 parent_id: Some(op.id.clone()),
                 name: op.name.clone(),
-                scope: self.child_scope(op.name.as_deref()),
+                scope_from: ScopeFrom::Child(self.inner.clone()),
                 counter: AtomicU64::new(0),
                 reached: AtomicU64::new(0),
                 mode,
@@ -190,7 +211,7 @@ impl DurableContext {
                 name: op.name.clone(),
                 // Its operations report the batch context as their parent: the item is not
                 // part of their path.
-                scope: self.inner.scope.clone(),
+                scope_from: ScopeFrom::Same(self.inner.clone()),
                 counter: AtomicU64::new(0),
                 reached: AtomicU64::new(0),
                 mode: self.inner.mode,
@@ -198,20 +219,10 @@ impl DurableContext {
         }
     }
 
-    /// The scope of a child context named `name`. Only step mocks read scopes, so without a
-    /// step interceptor (every run outside the test runner) nothing is built per context.
-    fn child_scope(&self, name: Option<&str>) -> Arc<str> {
-        if self.inner.exec.config.step_interceptor.is_some() {
-            Arc::from(scoped(&self.inner.scope, name))
-        } else {
-            self.inner.scope.clone()
-        }
-    }
-
     /// The path of an operation named `name` created in this context (see
     /// [`crate::config::StepRef::path`]).
     pub(crate) fn path_of(&self, name: Option<&str>) -> String {
-        scoped(&self.inner.scope, name)
+        scoped(&self.inner.scope(), name)
     }
 
     fn entered(&self, op: &OpIdentity) {

@@ -281,15 +281,20 @@ where
 {
     let exec = ctx.exec();
     let _running = exec.running();
-    let mock = exec.config.step_interceptor.as_ref().and_then(|i| {
-        let path = ctx.path_of(op.name.as_deref());
-        let step = StepRef {
-            name: op.name.as_deref(),
-            path: &path,
-            id: &op.id,
-        };
-        i.intercept(&step, attempt)
-    });
+    let mock = exec
+        .config
+        .step_interceptor
+        .as_ref()
+        .filter(|i| !i.is_idle())
+        .and_then(|i| {
+            let path = ctx.path_of(op.name.as_deref());
+            let step = StepRef {
+                name: op.name.as_deref(),
+                path: &path,
+                id: &op.id,
+            };
+            i.intercept(&step, attempt)
+        });
     if let Some(mock) = mock {
         return match mock {
             MockOutcome::Succeed(v) => serde_json::from_value(v).map_err(|e| {

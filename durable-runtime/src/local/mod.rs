@@ -316,11 +316,12 @@ impl LocalEngine {
         let recorder = self.options.replay_check.then(|| Arc::new(TraceRecorder::new()));
         config.trace = recorder.clone();
         let wf = workflow.clone();
-        // A separate task, so a panic in workflow code is a crashed invocation, not ours. It
-        // records its spans and events where the caller does (the caller's span, a test's
+        // A panic in workflow code is a crashed invocation, not ours: caught here, in this
+        // task (a spawned task would hand every invocation to another worker thread and back).
+        // It records its spans and events where the caller does (the caller's span, a test's
         // scoped subscriber).
         let task = async move { run_invocation(&*wf, event, client, config).await };
-        let joined = tokio::spawn(task.in_current_span().with_current_subscriber()).await;
+        let joined = CatchPanic(Box::pin(task.in_current_span().with_current_subscriber())).await;
         let end = EpochMillis(self.clock.now_ms().max(start.0));
         let request_id = format!("{:032x}", fastrand::u128(..));
         let mut outcome = match joined {
@@ -547,13 +548,29 @@ impl LocalEngine {
     }
 }
 
-fn panic_message(join: tokio::task::JoinError) -> String {
-    if !join.is_panic() {
-        return "the invocation was cancelled".to_owned();
-    }
-    match panic_text(join.into_panic()) {
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    match panic_text(payload) {
         Some(s) => format!("the function crashed: {s}"),
         None => "the function crashed".to_owned(),
+    }
+}
+
+/// A future that ends with the panic's payload if polling the inner one panics.
+struct CatchPanic<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future> std::future::Future for CatchPanic<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || inner.poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(output)) => std::task::Poll::Ready(Ok(output)),
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
+        }
     }
 }
 

@@ -23,6 +23,10 @@ pub(crate) struct StepMocks {
 }
 
 impl StepInterceptor for StepMocks {
+    fn is_idle(&self) -> bool {
+        lock(&self.by_selector).is_empty()
+    }
+
     fn intercept(&self, step: &StepRef<'_>, attempt: u32) -> Option<MockOutcome> {
         let map = lock(&self.by_selector);
         let outcomes = map
