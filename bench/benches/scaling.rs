@@ -66,7 +66,7 @@ fn history(n: u64) -> InvocationInput {
     for i in 1..=n {
         let path = id::OperationPath::child(None, i);
         let mut op = Operation::new(path.wire_id(), OperationType::Step, OperationStatus::Succeeded);
-        op.name = Some(format!("step-{}", i - 1));
+        op.name = Some(format!("step-{}", i - 1).into());
         op.sub_type = Some("Step".into());
         op.step_details = Some(StepDetails {
             attempt: 1,

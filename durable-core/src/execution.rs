@@ -12,7 +12,7 @@ use crate::error::{describe, DurableError, NonDeterminism};
 use crate::id::OperationPath;
 use crate::wire::{
     CheckpointResponse, ContextDetails, EpochMillis, Operation, OperationAction, OperationStatus,
-    OperationType, OperationUpdate, StepDetails,
+    OperationType, OperationUpdate, SharedStr, StepDetails,
 };
 use std::collections::{HashSet, VecDeque};
 use std::panic::Location;
@@ -28,9 +28,9 @@ pub(crate) struct OpIdentity {
     pub path: OperationPath,
     /// Its position (1-based) among the operations of its context: the last part of `path`.
     pub index: u64,
-    pub id: String,
-    pub parent_id: Option<String>,
-    pub name: Option<String>,
+    pub id: SharedStr,
+    pub parent_id: Option<SharedStr>,
+    pub name: Option<SharedStr>,
     pub op_type: OperationType,
     pub sub_type: &'static str,
     /// The call that created it (for the replay checker's reports; a pointer, so free).
@@ -302,7 +302,7 @@ impl Execution {
         }
         let error = DurableError::NonDeterministic(Box::new(NonDeterminism {
             position: op.path.to_string(),
-            id: op.id.clone(),
+            id: op.id.to_string(),
             expected: describe(
                 op.op_type,
                 op.name.as_deref(),
@@ -493,10 +493,10 @@ impl Execution {
             .as_ref()
             .map_or(&[], |p| p.operations.as_slice());
         let returned_ids: Option<std::collections::HashSet<&str>> =
-            (returned.len() > 16).then(|| returned.iter().map(|o| o.id.as_str()).collect());
+            (returned.len() > 16).then(|| returned.iter().map(|o| &*o.id).collect());
         let is_returned = |id: &str| match &returned_ids {
             Some(set) => set.contains(id),
-            None => returned.iter().any(|o| o.id == id),
+            None => returned.iter().any(|o| &*o.id == id),
         };
         for (i, u) in sent.iter().enumerate() {
             // Our own update: the replay sees the record as it is after it.

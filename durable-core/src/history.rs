@@ -32,8 +32,8 @@ pub fn operations_from_events(events: &[Event]) -> Vec<Operation> {
         let Some((op_type, status)) = kind_of(&event.details) else {
             continue;
         };
-        let op = ops.entry(id.clone()).or_insert_with(|| {
-            order.push(id.clone());
+        let op = ops.entry(id.to_string()).or_insert_with(|| {
+            order.push(id.to_string());
             let mut op = Operation::new(id.clone(), op_type, status);
             op.parent_id = event.parent_id.clone();
             op.name = event.name.clone();

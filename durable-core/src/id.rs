@@ -32,6 +32,18 @@ impl OperationPath {
     /// (and every execution uses the paths `1`, `2`, ...), and MD5 costs about a thousand
     /// instructions where a lookup costs a few dozen. Bounded: a direct-mapped table.
     pub fn wire_id(&self) -> String {
+        self.with_wire_id(hex_string)
+    }
+
+    /// [`wire_id`](Self::wire_id) as shared text, the form operations carry it in.
+    pub(crate) fn shared_wire_id(&self) -> crate::wire::SharedStr {
+        self.with_wire_id(|id| match std::str::from_utf8(id) {
+            Ok(hex) => hex.into(),
+            Err(_) => hex_string(id).into(),
+        })
+    }
+
+    fn with_wire_id<R>(&self, out: impl FnOnce(&[u8; 16]) -> R) -> R {
         thread_local! {
             static IDS: std::cell::RefCell<Vec<Option<CachedId>>> =
                 std::cell::RefCell::new(vec![None; ID_CACHE_SLOTS]);
@@ -41,12 +53,12 @@ impl OperationPath {
             let mut ids = ids.borrow_mut();
             if let Some((path, id)) = &ids[slot] {
                 if **path == *self.0 {
-                    return hex_string(id);
+                    return out(id);
                 }
             }
             let id = wire_id_bytes(&self.0);
             ids[slot] = Some((self.0.clone(), id));
-            hex_string(&id)
+            out(&id)
         })
     }
 }

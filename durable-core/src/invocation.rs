@@ -89,7 +89,7 @@ async fn invocation<W: Workflow>(
     // invokes) end now, as far as this SDK can observe.
     for op in operations
         .iter()
-        .filter(|o| o.status.is_terminal() && updated.contains(&o.id))
+        .filter(|o| o.status.is_terminal() && updated.iter().any(|u| **u == *o.id))
     {
         if matches!(
             op.operation_type,
@@ -194,7 +194,7 @@ pub(crate) fn execution_input<'a>(
     let tail = arn.rsplit('/').next().unwrap_or(arn);
     let exec_op = operations
         .clone()
-        .find(|o| o.operation_type == OperationType::Execution && o.id == tail)
+        .find(|o| o.operation_type == OperationType::Execution && &*o.id == tail)
         .or_else(|| {
             operations
                 .clone()

@@ -167,8 +167,8 @@ pub struct Logger {
     /// The context whose replay position decides (workflow and child-context loggers; a step
     /// body runs live).
     context: Option<DurableContext>,
-    operation_id: Option<String>,
-    operation_name: Option<String>,
+    operation_id: Option<crate::wire::SharedStr>,
+    operation_name: Option<crate::wire::SharedStr>,
     attempt: Option<u32>,
     mode_aware: bool,
 }
@@ -186,8 +186,8 @@ impl std::fmt::Debug for Logger {
 impl Logger {
     pub(crate) fn new(
         exec: Arc<Execution>,
-        operation_id: Option<String>,
-        operation_name: Option<String>,
+        operation_id: Option<crate::wire::SharedStr>,
+        operation_name: Option<crate::wire::SharedStr>,
         attempt: Option<u32>,
     ) -> Self {
         Logger {
@@ -231,8 +231,8 @@ impl Logger {
             level,
             message: message.into(),
             execution_arn: self.exec.arn.clone(),
-            operation_id: self.operation_id.clone(),
-            operation_name: self.operation_name.clone(),
+            operation_id: self.operation_id.as_deref().map(str::to_owned),
+            operation_name: self.operation_name.as_deref().map(str::to_owned),
             attempt: self.attempt,
         };
         self.exec.config.log_sink.emit(&record);

@@ -61,7 +61,7 @@ pub(crate) fn step_span(op: &OpIdentity, attempt: u32) -> Span {
         target: "durable",
         "step",
         operation_name = op.name.as_deref(),
-        operation_id = op.id.as_str(),
+        operation_id = &*op.id,
         path = %op.path,
         r#type = op.op_type.as_str(),
         sub_type = op.sub_type,
@@ -77,7 +77,7 @@ pub(crate) fn context_span(context: &DurableContext, op: &OpIdentity) -> Span {
         target: "durable",
         "context",
         operation_name = op.name.as_deref(),
-        operation_id = op.id.as_str(),
+        operation_id = &*op.id,
         path = %op.path,
         r#type = op.op_type.as_str(),
         sub_type = op.sub_type,
@@ -92,7 +92,7 @@ pub(crate) fn operation_started(op: &OpIdentity) {
         r#type = op.op_type.as_str(),
         sub_type = op.sub_type,
         operation_name = op.name.as_deref(),
-        operation_id = op.id.as_str(),
+        operation_id = &*op.id,
         path = %op.path,
         "operation started"
     );
@@ -105,7 +105,7 @@ pub(crate) fn operation_ended(op: &OpIdentity, status: OperationStatus) {
         r#type = op.op_type.as_str(),
         sub_type = op.sub_type,
         operation_name = op.name.as_deref(),
-        operation_id = op.id.as_str(),
+        operation_id = &*op.id,
         path = %op.path,
         status = status.as_str(),
         "operation ended"
@@ -119,7 +119,7 @@ pub(crate) fn operation_ended_while_suspended(op: &Operation) {
         r#type = op.operation_type.as_str(),
         sub_type = op.sub_type.as_deref(),
         operation_name = op.name.as_deref(),
-        operation_id = op.id.as_str(),
+        operation_id = &*op.id,
         status = op.status.as_str(),
         "operation ended"
     );

@@ -185,17 +185,17 @@ impl TraceRecorder {
         let traced = TracedOperation {
             position: op.path.clone(),
             context: context.cloned(),
-            id: op.id.clone(),
-            parent_id: op.parent_id.clone(),
+            id: op.id.to_string(),
+            parent_id: op.parent_id.as_deref().map(str::to_owned),
             operation_type: op.op_type,
             sub_type: op.sub_type,
-            name: op.name.clone(),
+            name: op.name.as_deref().map(str::to_owned),
             location: op.location,
             request: None,
         };
         let mut r = self.lock();
         let at = r.operations.len();
-        r.index.insert(op.id.clone(), at);
+        r.index.insert(op.id.to_string(), at);
         r.operations.push(traced);
     }
 

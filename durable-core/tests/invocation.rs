@@ -112,7 +112,13 @@ async fn emits_the_reference_checkpoint_sequence() {
         .unwrap()
         .iter()
         .flat_map(|r| r.updates.clone())
-        .map(|u| (u.name.unwrap_or_default(), u.action.as_str(), u.payload))
+        .map(|u| {
+            (
+                u.name.as_deref().unwrap_or_default().to_owned(),
+                u.action.as_str(),
+                u.payload,
+            )
+        })
         .collect();
     assert_eq!(
         sent,

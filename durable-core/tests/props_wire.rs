@@ -418,8 +418,9 @@ fn operation() -> impl Strategy<Value = Operation> {
                     .and_then(|p| p.rsplit_once('-'))
                     .map(|(parent, _)| id::wire_id(parent))
                     .filter(|_| plausible)
-                    .or(parent_id);
-                op.name = name;
+                    .or(parent_id)
+                    .map(Into::into);
+                op.name = name.map(Into::into);
                 op.sub_type = sub_type.map(Into::into);
                 op.start_timestamp = start;
                 op.end_timestamp = end;
@@ -488,7 +489,10 @@ fn execution_operation() -> impl Strategy<Value = Operation> {
 fn completed(path: &str) -> Operation {
     let (operation_type, sub) = expected_kind(path);
     let mut op = Operation::new(id::wire_id(path), operation_type, OperationStatus::Succeeded);
-    op.parent_id = path.rsplit_once('-').map(|(parent, _)| id::wire_id(parent));
+    op.parent_id = path
+        .rsplit_once('-')
+        .map(|(parent, _)| id::wire_id(parent))
+        .map(Into::into);
     op.sub_type = Some(sub.to_owned().into());
     op.start_timestamp = Some(EpochMillis(1_795_764_155_343));
     op.end_timestamp = op.start_timestamp;
@@ -510,7 +514,7 @@ fn completed(path: &str) -> Operation {
         "8-2" => ("", "null"),
         _ => ("z", "{\"in\":1}"),
     };
-    op.name = Some(name.to_owned()).filter(|n| !n.is_empty());
+    op.name = Some(name.to_owned()).filter(|n| !n.is_empty()).map(Into::into);
     let result = Some(result.to_owned()).filter(|r| !r.is_empty());
     match operation_type {
         OperationType::Step => {
@@ -959,7 +963,7 @@ proptest! {
     fn histories_fold_into_operations(events in prop::collection::vec(history_event(), 0..24)) {
         let ops = operations_from_events(&events);
         for op in &ops {
-            prop_assert!(events.iter().any(|e| e.id.as_deref() == Some(op.id.as_str())));
+            prop_assert!(events.iter().any(|e| e.id.as_deref() == Some(&*op.id)));
         }
         let _ = outcome_from_events(&events);
         // And through JSON: what serializes parses back.
@@ -1063,8 +1067,8 @@ fn history_event() -> impl Strategy<Value = Event> {
             event_type: details.event_type().into(),
             sub_type: None,
             event_id,
-            id,
-            name,
+            id: id.map(Into::into),
+            name: name.map(Into::into),
             parent_id: None,
             event_timestamp,
             details,

@@ -90,7 +90,7 @@ impl RecordedHistory {
             started_as: events
                 .iter()
                 .find(|e| e.event_type == "ExecutionStarted")
-                .and_then(|e| e.name.clone()),
+                .and_then(|e| e.name.as_deref().map(str::to_owned)),
         }
     }
 
@@ -148,7 +148,7 @@ impl RecordedHistory {
         self.operations
             .iter()
             .find(|o| o.operation_type == OperationType::Execution)
-            .map_or_else(String::new, |o| o.id.clone())
+            .map_or_else(String::new, |o| o.id.to_string())
     }
 }
 
@@ -335,7 +335,7 @@ fn compare(
     trace: &Trace,
     frontier: &mut Option<String>,
 ) -> Option<HistoryDivergence> {
-    let known: HashSet<&str> = recorded.iter().map(|o| o.id.as_str()).collect();
+    let known: HashSet<&str> = recorded.iter().map(|o| &*o.id).collect();
     let location_of = |id: &str| {
         trace
             .operations
@@ -390,11 +390,11 @@ fn compare(
         },
         RunEnd::Finished(outcome) => {
             let created: HashSet<&str> = trace.operations.iter().map(|t| t.id.as_str()).collect();
-            if let Some(missing) = recorded.iter().find(|o| !created.contains(o.id.as_str())) {
+            if let Some(missing) = recorded.iter().find(|o| !created.contains(&*o.id)) {
                 return Some(HistoryDivergence {
                     kind: HistoryDivergenceKind::NotCreated,
                     position: None,
-                    operation_id: Some(missing.id.clone()),
+                    operation_id: Some(missing.id.to_string()),
                     recorded: describe_record(missing),
                     now: "(not created: the code finished without it)".into(),
                     location: None,

@@ -44,11 +44,11 @@ async fn map_results_follow_item_order_and_suspended_items_keep_their_slot() {
     assert_eq!(iterations.len(), 6);
     assert_eq!(
         r.operation("map-item-0").unwrap().id,
-        durable_runtime::id::wire_id("1-1")
+        durable_runtime::id::wire_id("1-1").into()
     );
     assert_eq!(
         r.operation("map-item-5").unwrap().id,
-        durable_runtime::id::wire_id("1-6")
+        durable_runtime::id::wire_id("1-6").into()
     );
 }
 
@@ -136,9 +136,7 @@ async fn flat_items_record_no_contexts_of_their_own() {
         .filter(|o| o.name.as_deref() == Some("upper"))
         .collect();
     assert_eq!(steps.len(), 2);
-    assert!(steps
-        .iter()
-        .all(|s| s.parent_id.as_deref() == Some(batch.as_str())));
+    assert!(steps.iter().all(|s| s.parent_id.as_deref() == Some(&*batch)));
     assert!(r
         .operations()
         .iter()

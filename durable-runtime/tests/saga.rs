@@ -98,7 +98,7 @@ async fn compensations_run_in_reverse_once_each_across_a_crash() {
     let names: Vec<_> = r
         .operations()
         .iter()
-        .filter_map(|o| o.name.clone())
+        .filter_map(|o| o.name.as_deref().map(str::to_owned))
         .filter(|n| n.starts_with("compensate-"))
         .collect();
     assert_eq!(

@@ -548,7 +548,7 @@ async fn callbacks_inside_child_contexts_are_found_by_name() {
         .await
         .unwrap();
     let legal = run.operation("legal").unwrap().unwrap();
-    assert_eq!(sign_off.parent_id.as_deref(), Some(legal.id.as_str()));
+    assert_eq!(sign_off.parent_id.as_deref(), Some(&*legal.id));
     run.answer_callback("sign-off", json!("signed")).await.unwrap();
     assert_eq!(run.result().await.unwrap().output::<String>().unwrap(), "signed");
 }

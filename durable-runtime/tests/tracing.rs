@@ -152,7 +152,7 @@ async fn a_users_event_in_a_step_lands_in_the_attempts_span_inside_the_invocatio
         assert_eq!(event.fields.get("cents"), Some("250"));
         let step = &event.scope[0].fields;
         assert_eq!(step.get("operation_name"), Some("charge"));
-        assert_eq!(step.get("operation_id"), Some(charge_id.as_str()));
+        assert_eq!(step.get("operation_id"), Some(&*charge_id));
         assert_eq!(step.get("path"), Some("1"));
         assert_eq!(step.get("type"), Some("STEP"));
         assert_eq!(step.get("sub_type"), Some("Step"));
@@ -223,7 +223,7 @@ async fn logger_records_are_events_once_per_execution_despite_the_replay() {
     let fetching = &logged[1];
     let fetch_id = r.operation("fetch").unwrap().id.clone();
     assert_eq!(fetching.level, Level::WARN);
-    assert_eq!(fetching.fields.get("operation_id"), Some(fetch_id.as_str()));
+    assert_eq!(fetching.fields.get("operation_id"), Some(&*fetch_id));
     assert_eq!(fetching.fields.get("operation_name"), Some("fetch"));
     assert_eq!(fetching.fields.get("attempt"), Some("1"));
     assert_eq!(fetching.scope_names(), ["step", "invocation"]);
@@ -303,7 +303,7 @@ async fn steps_of_child_contexts_and_map_items_nest_in_their_contexts_spans() {
     assert_eq!(context.get("sub_type"), Some("RunInChildContext"));
     assert_eq!(
         context.get("operation_id"),
-        Some(r.operation("group").unwrap().id.as_str())
+        Some(&*r.operation("group").unwrap().id)
     );
 
     let doubling = capture.with_message("doubling");

@@ -93,7 +93,7 @@ async fn under_lambda_runtimes_json_subscriber_records_are_json_lines_with_their
         // The step's span, inside the invocation's.
         assert_eq!(line["span"]["name"], "step", "{line}");
         assert_eq!(line["span"]["operation_name"], "compose");
-        assert_eq!(line["span"]["operation_id"], step_id.as_str());
+        assert_eq!(line["span"]["operation_id"], &*step_id);
         assert_eq!(line["span"]["attempt"], 1);
         let spans: Vec<&str> = line["spans"]
             .as_array()
@@ -105,7 +105,7 @@ async fn under_lambda_runtimes_json_subscriber_records_are_json_lines_with_their
     }
     assert_eq!(lines[1]["fields"]["chars"], 3);
     assert_eq!(lines[2]["fields"]["operation_name"], "compose");
-    assert_eq!(lines[2]["fields"]["operation_id"], step_id.as_str());
+    assert_eq!(lines[2]["fields"]["operation_id"], &*step_id);
     assert_eq!(lines[2]["fields"]["attempt"], 1);
     assert_eq!(lines[3]["span"]["replaying"], true);
 }

@@ -41,7 +41,7 @@ async fn an_approved_request_is_processed() {
         .operations()
         .iter()
         .any(|o| o.operation_type == OperationType::Callback
-            && o.parent_id.as_deref() == Some(wait.id.as_str())
+            && o.parent_id.as_deref() == Some(&*wait.id)
             && o.status == OperationStatus::Succeeded));
     // Suspended while waiting: one invocation before the answer, one after.
     assert_eq!(execution.invocations(), 2);

@@ -20,7 +20,7 @@ fn request(user: &str) -> BookingRequest {
 fn compensations(r: &TestResult) -> Vec<String> {
     r.operations()
         .iter()
-        .filter_map(|o| o.name.clone())
+        .filter_map(|o| o.name.as_deref().map(str::to_owned))
         .filter(|n| n.starts_with("compensate-"))
         .collect()
 }

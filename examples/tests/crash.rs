@@ -167,7 +167,7 @@ impl Observer {
             let EventDetails::StepSucceeded(d) = &e.details else {
                 continue;
             };
-            let key = (arn.to_owned(), e.id.clone().unwrap_or_default());
+            let key = (arn.to_owned(), e.id.as_deref().unwrap_or_default().to_owned());
             let value = d.result.payload.clone().unwrap_or_default();
             match self.results.get(&key) {
                 Some(old) if *old != value => self.violations.push(format!(
@@ -222,7 +222,7 @@ fn check_history(arn: &str, events: &[Event], invocations: usize, violations: &m
     }
     for (id, evs) in by_op {
         let kinds: Vec<&str> = evs.iter().map(|e| &*e.event_type).collect();
-        let name = evs[0].name.clone().unwrap_or_default();
+        let name = evs[0].name.as_deref().unwrap_or_default().to_owned();
         let succeeded = kinds.iter().filter(|k| k.ends_with("Succeeded")).count();
         if succeeded != 1 {
             v(format!(
@@ -397,7 +397,7 @@ fn survives_sigkill_at_random_points() {
             let EventDetails::StepSucceeded(s) = &e.details else {
                 continue;
             };
-            let name = e.name.clone().unwrap_or_default();
+            let name = e.name.as_deref().unwrap_or_default().to_owned();
             let value: serde_json::Value =
                 serde_json::from_str(s.result.payload.as_deref().unwrap_or("null")).unwrap();
             let returned = match name.strip_prefix("item-") {

@@ -53,7 +53,7 @@ async fn processes_every_item_and_aggregates() {
         let item = execution.operation(&format!("item-{i}-sku-{i}")).unwrap();
         assert_eq!(item.operation_type, OperationType::Context);
         let step = execution.operation(&format!("process-item-{i}")).unwrap();
-        assert_eq!(step.parent_id.as_deref(), Some(item.id.as_str()));
+        assert_eq!(step.parent_id.as_deref(), Some(&*item.id));
         assert_eq!(step.status, OperationStatus::Succeeded);
     }
     let map = execution.operation("process-items").unwrap();

@@ -213,18 +213,18 @@ impl<T: DeserializeOwned + Send + 'static> Callback<T> {
                     .deserialize(details.result.as_deref(), cx)
                     .map_err(|message| DurableError::InvalidPayload {
                         kind: "callback".into(),
-                        name: self.op.name.clone(),
+                        name: self.op.name.as_deref().map(str::to_owned),
                         position: self.op.path.to_string(),
                         message,
                     })
             }
             OperationStatus::TimedOut => Err(DurableError::CallbackTimedOut {
-                name,
+                name: name.map(|s| s.to_string()),
                 position: self.op.path.to_string(),
                 error: error("Callback.Timeout"),
             }),
             _ => Err(DurableError::CallbackFailed {
-                name,
+                name: name.map(|s| s.to_string()),
                 position: self.op.path.to_string(),
                 error: error("CallbackError"),
             }),

@@ -191,7 +191,7 @@ where
                         crate::wire::ErrorObject::new("ChildContextError", "child context failed")
                     });
                 return Err(DurableError::ChildContextFailed {
-                    name: op.name.clone(),
+                    name: op.name.as_deref().map(str::to_owned),
                     position: op.path.to_string(),
                     error: Box::new(error),
                 });
@@ -274,7 +274,7 @@ where
                 })
                 .await?;
                 Err(DurableError::ChildContextFailed {
-                    name: op.name.clone(),
+                    name: op.name.as_deref().map(str::to_owned),
                     position: op.path.to_string(),
                     error: Box::new(object),
                 })

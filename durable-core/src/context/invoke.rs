@@ -169,7 +169,7 @@ where
                     .deserialize(details.result.as_deref(), cx)
                     .map_err(|message| DurableError::InvalidPayload {
                         kind: "invoke".into(),
-                        name: op.name.clone(),
+                        name: op.name.as_deref().map(str::to_owned),
                         position: op.path.to_string(),
                         message,
                     });
@@ -181,7 +181,7 @@ where
                 )
             });
             Err(DurableError::InvokeFailed {
-                name: op.name.clone(),
+                name: op.name.as_deref().map(str::to_owned),
                 position: op.path.to_string(),
                 error: Box::new(error),
             })

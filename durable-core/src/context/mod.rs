@@ -106,8 +106,8 @@ pub(crate) struct ContextInner {
     /// Path of the CONTEXT operation this context belongs to (`None` = root).
     pub path: Option<OperationPath>,
     /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
-    pub parent_id: Option<String>,
-    pub name: Option<String>,
+    pub parent_id: Option<crate::wire::SharedStr>,
+    pub name: Option<crate::wire::SharedStr>,
     /// Where this context's scope comes from (see [`ContextInner::scope`]). Only step mocks
     /// read scopes, so they are spelled out when one is looked up, not per context.
     pub scope_from: ScopeFrom,
@@ -249,11 +249,11 @@ impl DurableContext {
         let n = self.inner.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let path = OperationPath::child(self.inner.path.as_ref(), n);
         let op = OpIdentity {
-            id: path.wire_id(),
+            id: path.shared_wire_id(),
             path,
             index: n,
             parent_id: self.inner.parent_id.clone(),
-            name: name.0,
+            name: name.0.map(Into::into),
             op_type,
             sub_type,
             location,

@@ -235,7 +235,7 @@ where
                         .and_then(|r| r.error().cloned())
                         .unwrap_or_else(|| ErrorObject::new("StepError", "step ended without a result"));
                     return Err(DurableError::StepFailed {
-                        name: op.name.clone(),
+                        name: op.name.as_deref().map(str::to_owned),
                         position: op.path.to_string(),
                         error: Box::new(error),
                     });
@@ -373,7 +373,7 @@ async fn succeed<T>(
         }))
         .await?;
         return Err(DurableError::StepFailed {
-            name: op.name.clone(),
+            name: op.name.as_deref().map(str::to_owned),
             position: op.path.to_string(),
             error: Box::new(err.error_object()),
         });
@@ -440,7 +440,7 @@ fn finish_failure<'a>(
     } else {
         let update = update_with(op, OperationAction::Fail, |u| u.error = Some(error.clone()));
         let failed = DurableError::StepFailed {
-            name: op.name.clone(),
+            name: op.name.as_deref().map(str::to_owned),
             position: op.path.to_string(),
             error: Box::new(error),
         };
@@ -468,7 +468,7 @@ pub(crate) fn missing_in_replay(exec: &Execution, op: &OpIdentity) -> DurableErr
     exec.set_fatal(DurableError::NonDeterministic(Box::new(
         crate::error::NonDeterminism {
             position: op.path.to_string(),
-            id: op.id.clone(),
+            id: op.id.to_string(),
             expected: crate::error::describe(
                 op.op_type,
                 op.name.as_deref(),

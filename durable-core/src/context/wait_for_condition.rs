@@ -250,7 +250,7 @@ where
                     .error
                     .unwrap_or_else(|| ErrorObject::new("WaitForConditionError", "failed"));
                 return Err(DurableError::WaitForConditionFailed {
-                    name: op.name.clone(),
+                    name: op.name.as_deref().map(str::to_owned),
                     position: op.path.to_string(),
                     error: Box::new(error),
                 });
@@ -325,7 +325,7 @@ async fn fail<S>(exec: &Arc<Execution>, op: &OpIdentity, error: ErrorObject) -> 
     exec.checkpoint(update).await?;
     crate::telemetry::operation_ended(op, OperationStatus::Failed);
     Err(DurableError::WaitForConditionFailed {
-        name: op.name.clone(),
+        name: op.name.as_deref().map(str::to_owned),
         position: op.path.to_string(),
         error: Box::new(error),
     })

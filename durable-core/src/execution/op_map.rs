@@ -37,7 +37,7 @@ impl OpMap {
     pub fn modify(&mut self, id: &str, change: impl FnOnce(&mut Operation)) {
         if let Some(ById(mut op)) = self.0.take(id) {
             change(Arc::make_mut(&mut op));
-            debug_assert_eq!(op.id, id, "a record's id is its key");
+            debug_assert_eq!(&*op.id, id, "a record's id is its key");
             self.0.insert(ById(op));
         }
     }
@@ -87,7 +87,7 @@ impl Eq for ById {}
 impl Hash for ById {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // As `str` hashes: `Borrow<str>` requires the same hash for the borrowed form.
-        self.0.id.as_str().hash(state);
+        (*self.0.id).hash(state);
     }
 }
 
@@ -163,6 +163,6 @@ mod tests {
         assert!(map.remove("a").is_some() && map.get("a").is_none());
         let mut ids: Vec<_> = map.into_values().map(|o| o.id.clone()).collect();
         ids.sort();
-        assert_eq!(ids, ["b"]);
+        assert_eq!(ids, [std::sync::Arc::<str>::from("b")]);
     }
 }

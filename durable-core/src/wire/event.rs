@@ -282,13 +282,13 @@ pub struct Event {
     pub event_id: u64,
     /// Operation wire id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<super::SharedStr>,
     /// Operation name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<super::SharedStr>,
     /// Enclosing context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<super::SharedStr>,
     /// When the event was recorded.
     #[serde(with = "api_seconds")]
     pub event_timestamp: EpochMillis,

@@ -170,13 +170,13 @@ pub struct ChainedInvokeDetails {
 #[serde(rename_all = "PascalCase")]
 pub struct Operation {
     /// Wire id (§3).
-    pub id: String,
+    pub id: super::SharedStr,
     /// Wire id of the enclosing context; absent at the root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<super::SharedStr>,
     /// User-given name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<super::SharedStr>,
     /// Kind.
     #[serde(rename = "Type")]
     pub operation_type: OperationType,
@@ -213,7 +213,11 @@ pub struct Operation {
 
 impl Operation {
     /// A fresh record with only identity fields set.
-    pub fn new(id: impl Into<String>, operation_type: OperationType, status: OperationStatus) -> Self {
+    pub fn new(
+        id: impl Into<super::SharedStr>,
+        operation_type: OperationType,
+        status: OperationStatus,
+    ) -> Self {
         Operation {
             id: id.into(),
             parent_id: None,

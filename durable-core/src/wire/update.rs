@@ -87,13 +87,13 @@ pub struct ChainedInvokeOptions {
 #[serde(rename_all = "PascalCase")]
 pub struct OperationUpdate {
     /// Wire id.
-    pub id: String,
+    pub id: super::SharedStr,
     /// Enclosing context's wire id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<super::SharedStr>,
     /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<super::SharedStr>,
     /// Operation kind.
     #[serde(rename = "Type")]
     pub operation_type: OperationType,
@@ -127,7 +127,11 @@ pub struct OperationUpdate {
 
 impl OperationUpdate {
     /// An update with identity fields and an action; everything else empty.
-    pub fn new(id: impl Into<String>, operation_type: OperationType, action: OperationAction) -> Self {
+    pub fn new(
+        id: impl Into<super::SharedStr>,
+        operation_type: OperationType,
+        action: OperationAction,
+    ) -> Self {
         OperationUpdate {
             id: id.into(),
             parent_id: None,
@@ -161,11 +165,11 @@ impl OperationUpdate {
 
     fn measure(&self, json_escaped_len: impl Fn(&str) -> usize) -> usize {
         const FIXED: usize = 320;
-        let text = |s: &Option<String>| s.as_deref().map_or(0, &json_escaped_len);
+        let text = |s: Option<&str>| s.map_or(0, &json_escaped_len);
         let error = self.error.as_ref().map_or(0, |e| {
-            80 + text(&e.error_message)
-                + text(&e.error_type)
-                + text(&e.error_data)
+            80 + text(e.error_message.as_deref())
+                + text(e.error_type.as_deref())
+                + text(e.error_data.as_deref())
                 + e.stack_trace
                     .as_ref()
                     .map_or(0, |t| t.iter().map(|l| json_escaped_len(l) + 3).sum())
@@ -175,10 +179,10 @@ impl OperationUpdate {
         });
         FIXED
             + self.id.len()
-            + text(&self.parent_id)
-            + text(&self.name)
+            + text(self.parent_id.as_deref())
+            + text(self.name.as_deref())
             + self.sub_type.as_deref().map_or(0, &json_escaped_len)
-            + text(&self.payload)
+            + text(self.payload.as_deref())
             + error
             + invoke
     }

@@ -66,7 +66,7 @@ pub(crate) fn callbacks(record: &ExecutionRecord) -> Vec<NamedCallback> {
         .map(|op| NamedCallback {
             name: name_of(record, op),
             path: path_of(record, op),
-            position: position_of(record, op).unwrap_or_else(|| op.id.clone()),
+            position: position_of(record, op).unwrap_or_else(|| op.id.to_string()),
             callback_id: op.callback_details.as_ref().and_then(|d| d.callback_id.clone()),
             status: op.status,
         })
@@ -93,12 +93,13 @@ pub(crate) fn name_of(record: &ExecutionRecord, op: &Operation) -> Option<String
     op.name
         .clone()
         .or_else(|| naming_parent(record, op).and_then(|p| p.name.clone()))
+        .map(|n| n.to_string())
 }
 
 /// The path of a callback: the names of the contexts it is in, then its name; a nameless
 /// callback ends with the context that names it rather than a `-` of its own.
 fn path_of(record: &ExecutionRecord, op: &Operation) -> String {
-    let segment = |o: &Operation| o.name.clone().unwrap_or_else(|| "-".to_owned());
+    let segment = |o: &Operation| o.name.clone().unwrap_or_else(|| ("-".to_owned()).into());
     let mut segments = Vec::new();
     let mut at = Some(naming_parent(record, op).unwrap_or(op));
     // Bounded, in case a damaged record links in a cycle.
@@ -132,19 +133,19 @@ fn position_of(record: &ExecutionRecord, op: &Operation) -> Option<String> {
             .operations
             .iter()
             .filter(|s| s.parent_id == o.parent_id && s.operation_type != OperationType::Execution)
-            .map(|s| s.id.as_str())
+            .map(|s| &*s.id)
             .collect();
         let at = |n: usize| match &position {
             Some(p) => format!("{p}-{n}"),
             None => n.to_string(),
         };
         // Operations are recorded in creation order, so its index is the first guess.
-        let guess = siblings.iter().position(|id| *id == o.id).map(|i| i + 1);
+        let guess = siblings.iter().position(|id| **id == *o.id).map(|i| i + 1);
         let found = guess
             .into_iter()
             .chain(1..=siblings.len())
             .map(at)
-            .find(|candidate| wire_id(candidate) == o.id)?;
+            .find(|candidate| *wire_id(candidate) == *o.id)?;
         position = Some(found);
     }
     position
@@ -170,8 +171,8 @@ mod tests {
             "SubType": sub,
         }))
         .unwrap();
-        o.parent_id = parent.map(wire_id);
-        o.name = name.map(str::to_owned);
+        o.parent_id = parent.map(wire_id).map(Into::into);
+        o.name = name.map(str::to_owned).map(Into::into);
         if ty == OperationType::Callback {
             o.callback_details = Some(CallbackDetails {
                 callback_id: Some(format!("cb-{path}")),

@@ -100,7 +100,7 @@ impl Timeline {
         let parents: HashMap<&str, Option<&str>> = record
             .operations
             .iter()
-            .map(|o| (o.id.as_str(), o.parent_id.as_deref()))
+            .map(|o| (&*o.id, o.parent_id.as_deref()))
             .collect();
         let mut depth = HashMap::new();
         for op in &record.operations {
@@ -113,13 +113,13 @@ impl Timeline {
                 }
                 at = parents.get(p).copied().flatten();
             }
-            depth.insert(op.id.clone(), d);
+            depth.insert(op.id.to_string(), d);
         }
         let names = record
             .operations
             .iter()
             .filter(|o| o.name.is_none() && o.operation_type == OperationType::Callback)
-            .filter_map(|o| Some((o.id.clone(), super::callbacks::name_of(record, o)?)))
+            .filter_map(|o| Some((o.id.to_string(), super::callbacks::name_of(record, o)?)))
             .collect();
         Timeline {
             start: record.start.as_millis(),
@@ -135,8 +135,8 @@ impl Timeline {
         let mut took = String::new();
         if let Some(id) = &event.id {
             if event.event_type.ends_with("Started") {
-                self.started.entry(id.clone()).or_insert(at);
-            } else if let Some(s) = self.started.get(id) {
+                self.started.entry(id.to_string()).or_insert(at);
+            } else if let Some(s) = self.started.get(&**id) {
                 took = duration(at - s);
             }
         }
@@ -201,7 +201,7 @@ impl Timeline {
         let depth = event
             .id
             .as_ref()
-            .and_then(|id| self.depth.get(id))
+            .and_then(|id| self.depth.get(&**id))
             .copied()
             .unwrap_or(0);
         let label = format!("{}{}", "  ".repeat(depth), event.event_type);
@@ -212,7 +212,7 @@ impl Timeline {
                 event
                     .id
                     .as_ref()
-                    .and_then(|id| self.names.get(id))
+                    .and_then(|id| self.names.get(&**id))
                     .map(String::as_str)
             })
             .unwrap_or("");

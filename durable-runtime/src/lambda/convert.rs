@@ -115,9 +115,9 @@ pub fn update_to_sdk(u: &OperationUpdate) -> Result<sdk::OperationUpdate, Checkp
         None => None,
     };
     sdk::OperationUpdate::builder()
-        .id(u.id.clone())
-        .set_parent_id(u.parent_id.clone())
-        .set_name(u.name.clone())
+        .id(u.id.to_string())
+        .set_parent_id(u.parent_id.as_deref().map(str::to_owned))
+        .set_name(u.name.as_deref().map(str::to_owned))
         .r#type(sdk::OperationType::from(u.operation_type.as_str()))
         .set_sub_type(u.sub_type.as_deref().map(str::to_owned))
         .action(sdk::OperationAction::from(u.action.as_str()))
@@ -141,8 +141,8 @@ pub fn operation_from_sdk(o: &sdk::Operation) -> Result<Operation, CheckpointErr
     let operation_type: OperationType = wire_enum(o.r#type.as_str(), "operation type")?;
     let status: OperationStatus = wire_enum(o.status.as_str(), "operation status")?;
     let mut op = Operation::new(o.id.clone(), operation_type, status);
-    op.parent_id = o.parent_id.clone();
-    op.name = o.name.clone();
+    op.parent_id = o.parent_id.clone().map(Into::into);
+    op.name = o.name.clone().map(Into::into);
     op.sub_type = o.sub_type.clone().map(Into::into);
     op.start_timestamp = Some(from_datetime(&o.start_timestamp)?);
     op.end_timestamp = o.end_timestamp.as_ref().map(from_datetime).transpose()?;
@@ -379,9 +379,9 @@ pub fn event_from_sdk(e: &sdk::Event) -> Result<Event, CheckpointError> {
         event_type: event_type.to_owned().into(),
         sub_type: e.sub_type.clone().map(Into::into),
         event_id: u64::try_from(e.event_id).unwrap_or(0),
-        id: e.id.clone(),
-        name: e.name.clone(),
-        parent_id: e.parent_id.clone(),
+        id: e.id.clone().map(Into::into),
+        name: e.name.clone().map(Into::into),
+        parent_id: e.parent_id.clone().map(Into::into),
         event_timestamp: e
             .event_timestamp
             .as_ref()

@@ -7,7 +7,7 @@ use super::store::{CallbackTimer, ExecutionRecord, ExecutionStatus, PendingInvok
 use durable_core::wire::{
     CallbackStartedDetails, ContextDetails, Empty, EpochMillis, ErrorDetails, ErrorObject, Event,
     EventDetails, EventError, EventPayload, ExecutionStartedDetails, InvocationCompletedDetails, Operation,
-    OperationAction, OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails,
+    OperationAction, OperationStatus, OperationType, OperationUpdate, ResultDetails, RetryDetails, SharedStr,
     StepDetails, StepFailedDetails, StepSucceededDetails, WaitDetails, WaitStartedDetails,
     WaitSucceededDetails,
 };
@@ -34,7 +34,7 @@ pub(crate) fn new_execution(
         OperationType::Execution,
         OperationStatus::Started,
     );
-    op.name = Some(workflow.clone());
+    op.name = Some(workflow.clone().into());
     op.start_timestamp = Some(now);
     op.execution_details = Some(durable_core::wire::ExecutionDetails {
         input_payload: input.clone(),
@@ -510,7 +510,7 @@ fn apply(
             let options = u.chained_invoke_options.clone().unwrap_or_default();
             let child_arn = child_arn(&options.function_name);
             new_invoke = Some(PendingInvoke {
-                operation_id: u.id.clone(),
+                operation_id: u.id.to_string(),
                 function_name: options.function_name.clone(),
                 tenant_id: options.tenant_id.clone(),
                 input: u.payload.clone(),
@@ -542,7 +542,7 @@ fn apply(
             let timeout = o.timeout_seconds.filter(|s| *s > 0);
             let heartbeat = o.heartbeat_timeout_seconds.filter(|s| *s > 0);
             new_timer = Some(CallbackTimer {
-                operation_id: u.id.clone(),
+                operation_id: u.id.to_string(),
                 timeout_at: timeout.map(|s| now.plus_seconds(i64::from(s))),
                 heartbeat_seconds: heartbeat,
                 heartbeat_at: heartbeat.map(|s| now.plus_seconds(i64::from(s))),
@@ -892,7 +892,7 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
         };
         // Copied only now: untouched operations stay shared with the stored record.
         let op = Arc::make_mut(slot);
-        fired.push(op.id.clone());
+        fired.push(op.id.to_string());
         if op.operation_type == OperationType::Wait {
             op.status = OperationStatus::Succeeded;
             op.end_timestamp = Some(now);
@@ -953,10 +953,10 @@ pub(crate) fn fire_timers(record: &mut ExecutionRecord, now: EpochMillis) -> Vec
 fn push_op_event(
     record: &mut ExecutionRecord,
     now: EpochMillis,
-    id: String,
-    name: Option<String>,
+    id: SharedStr,
+    name: Option<SharedStr>,
     sub_type: Option<durable_core::wire::Label>,
-    parent_id: Option<String>,
+    parent_id: Option<SharedStr>,
     details: EventDetails,
 ) {
     let event_id = record.events.len() as u64 + 1;
@@ -982,8 +982,8 @@ fn push_event(record: &mut ExecutionRecord, now: EpochMillis, id: Option<&str>, 
         event_type: details.event_type().into(),
         sub_type: None,
         event_id,
-        id: id.map(str::to_owned),
-        name,
+        id: id.map(str::to_owned).map(Into::into),
+        name: name.map(Into::into),
         parent_id: None,
         event_timestamp: now,
         details,

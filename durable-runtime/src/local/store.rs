@@ -222,16 +222,16 @@ impl ExecutionRecord {
         let covered = self.index.covered(ops);
         if covered > 0 {
             match self.index.positions.get(&id_key(id)) {
-                Some(&i) if ops.get(i).is_some_and(|o| o.id == id) => return Some(i),
+                Some(&i) if ops.get(i).is_some_and(|o| &*o.id == id) => return Some(i),
                 // A hash collision: answer by scanning.
-                Some(_) => return ops.iter().position(|o| o.id == id),
+                Some(_) => return ops.iter().position(|o| &*o.id == id),
                 None => {}
             }
         }
         // Not among the indexed operations: scan the ones added since.
         ops.get(covered..)?
             .iter()
-            .position(|o| o.id == id)
+            .position(|o| &*o.id == id)
             .map(|i| i + covered)
     }
 

@@ -249,8 +249,8 @@ fn push_event(record: &mut ExecutionRecord, op: Option<&str>, details: EventDeta
         event_type: details.event_type().into(),
         sub_type: None,
         event_id,
-        id: op.map(str::to_owned),
-        name: Some(format!("event-{event_id}")),
+        id: op.map(str::to_owned).map(Into::into),
+        name: Some(format!("event-{event_id}").into()),
         parent_id: None,
         // Distinct, millisecond-precise timestamps.
         event_timestamp: EpochMillis(record.start.0 + event_id as i64 * 1_001),
@@ -261,7 +261,7 @@ fn push_event(record: &mut ExecutionRecord, op: Option<&str>, details: EventDeta
 /// Starts step `id` (operation and event).
 fn start_step(record: &mut ExecutionRecord, id: &str) {
     let mut op = Operation::new(id, OperationType::Step, OperationStatus::Started);
-    op.name = Some(format!("step {id}"));
+    op.name = Some(format!("step {id}").into());
     op.sub_type = Some("Step".into());
     op.start_timestamp = Some(EpochMillis(record.start.0 + 5));
     record.operations.push(Arc::new(op));
@@ -273,7 +273,7 @@ fn succeed_step(record: &mut ExecutionRecord, id: &str, result: &str) {
     if let Some(op) = record
         .operations
         .iter_mut()
-        .find(|o| o.id == id)
+        .find(|o| &*o.id == id)
         .map(Arc::make_mut)
     {
         op.status = OperationStatus::Succeeded;
@@ -543,7 +543,7 @@ fn operations_are_added_and_changed_in_place(make: MakeStore<'_>) -> CheckResult
     ok(store.update(&record.arn, &mut change), "changing operations")?;
     let got = ok(store.get(&record.arn), "get")?;
     same("after adding and changing operations", &got, &want)?;
-    let ids: Vec<&str> = got.operations.iter().skip(1).map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = got.operations.iter().skip(1).map(|o| &*o.id).collect();
     ensure!(
         ids == ["s1", "s2", "s3", "s4", "s5"],
         "operations out of creation order: {ids:?}"
@@ -816,7 +816,7 @@ fn submitted_updates_apply_in_order(make: MakeStore<'_>) -> CheckResult {
             record.arn,
             got.invocations
         );
-        let added: Vec<&str> = got.operations.iter().skip(1).map(|o| o.id.as_str()).collect();
+        let added: Vec<&str> = got.operations.iter().skip(1).map(|o| &*o.id).collect();
         ensure!(
             added == ids,
             "{} has operations {added:?}, want {ids:?}",

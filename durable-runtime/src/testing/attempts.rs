@@ -117,7 +117,7 @@ impl Plugin for Probe {
 
 /// `op`'s path: the names of its enclosing contexts and its own, joined by `/`.
 pub(crate) fn path_of(record: &ExecutionRecord, op: &Operation) -> String {
-    let segment = |o: &Operation| o.name.clone().unwrap_or_else(|| "-".to_owned());
+    let segment = |o: &Operation| o.name.clone().unwrap_or_else(|| ("-".to_owned()).into());
     let mut segments = vec![segment(op)];
     let mut parent = op.parent_id.as_deref();
     // Bounded, in case a damaged record links in a cycle.
@@ -150,11 +150,7 @@ pub(crate) fn step_attempts(record: &ExecutionRecord, runs: &[BodyRun], selector
         let path = path_of(record, op);
         // How each attempt ended, as recorded.
         let mut ended: BTreeMap<u32, Result<(), ErrorObject>> = BTreeMap::new();
-        for e in record
-            .events
-            .iter()
-            .filter(|e| e.id.as_deref() == Some(op.id.as_str()))
-        {
+        for e in record.events.iter().filter(|e| e.id.as_deref() == Some(&*op.id)) {
             match &e.details {
                 EventDetails::StepSucceeded(d) => {
                     let attempt = d.retry_details.as_ref().map_or(1, |r| r.current_attempt);
@@ -169,7 +165,7 @@ pub(crate) fn step_attempts(record: &ExecutionRecord, runs: &[BodyRun], selector
         }
         let mine: Vec<&BodyRun> = runs
             .iter()
-            .filter(|r| *r.arn == *record.arn && r.operation_id == op.id)
+            .filter(|r| *r.arn == *record.arn && *r.operation_id == *op.id)
             .collect();
         let attempts: BTreeSet<u32> = ended
             .keys()
@@ -183,7 +179,7 @@ pub(crate) fn step_attempts(record: &ExecutionRecord, runs: &[BodyRun], selector
         for attempt in attempts {
             let tries: Vec<&&BodyRun> = mine.iter().filter(|r| r.attempt == attempt).collect();
             let attempt_of = |mocked, result| StepAttempt {
-                operation_id: op.id.clone(),
+                operation_id: op.id.to_string(),
                 path: path.clone(),
                 attempt,
                 mocked,

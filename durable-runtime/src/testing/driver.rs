@@ -369,7 +369,12 @@ impl Run {
                         .and_then(|p| r.operation(p))
                         .and_then(|p| p.name.clone());
                     open.push(PendingCallback {
-                        name: op.name.clone().or(parent_name).unwrap_or_else(|| "-".to_owned()),
+                        name: op
+                            .name
+                            .clone()
+                            .or(parent_name)
+                            .unwrap_or_else(|| ("-".to_owned().to_string()).into())
+                            .to_string(),
                         callback_id,
                         execution_arn: r.arn.clone(),
                     });
@@ -411,7 +416,11 @@ impl Run {
             pending = std::mem::take(&mut record.pending_invokes);
             names = pending
                 .iter()
-                .map(|p| record.operation(&p.operation_id).and_then(|o| o.name.clone()))
+                .map(|p| {
+                    record
+                        .operation(&p.operation_id)
+                        .and_then(|o| o.name.as_deref().map(str::to_owned))
+                })
                 .collect();
         })?;
         let any = !pending.is_empty();

@@ -197,7 +197,7 @@ impl OperationView {
             record
                 .operations
                 .iter()
-                .filter(|o| o.parent_id.as_deref() == Some(op.id.as_str()))
+                .filter(|o| o.parent_id.as_deref() == Some(&*op.id))
         };
         let callback = match op.operation_type {
             OperationType::Callback => Some(op.clone()),

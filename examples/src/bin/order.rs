@@ -170,7 +170,7 @@ fn waiting_callback(record: &ExecutionRecord, name: &str) -> Option<String> {
         .iter()
         .find(|o| {
             o.operation_type == OperationType::Callback
-                && o.parent_id.as_deref() == Some(parent.id.as_str())
+                && o.parent_id.as_deref() == Some(&*parent.id)
                 && !o.status.is_terminal()
         })
         .and_then(|o| o.callback_details.as_ref()?.callback_id.clone())

@@ -342,10 +342,10 @@ fn open_callbacks(record: &ExecutionRecord) -> Vec<(String, String)> {
                 .clone()
                 .or_else(|| {
                     let parent = o.parent_id.as_deref()?;
-                    record.operations.iter().find(|p| p.id == parent)?.name.clone()
+                    record.operations.iter().find(|p| &*p.id == parent)?.name.clone()
                 })
                 .unwrap_or_else(|| o.id.clone());
-            Some((id, name))
+            Some((id, name.to_string()))
         })
         .collect()
 }

@@ -55,7 +55,7 @@ impl Backend for DifferentialBackend {
         };
         let mut a = normalize(&local.history, Side::Local);
         let mut b = normalize(&remote.history, Side::Emulator);
-        if CONCURRENT.contains(&spec.id.as_str()) {
+        if CONCURRENT.contains(&&*spec.id) {
             a.sort_by_key(Value::to_string);
             b.sort_by_key(Value::to_string);
         }

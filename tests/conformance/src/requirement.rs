@@ -472,11 +472,7 @@ pub fn select(reqs: Vec<Requirement>, suites: &[String], ids: &[String]) -> Resu
     let mut suite_names: Vec<&str> = reqs.iter().map(|r| r.suite.as_str()).collect();
     suite_names.sort_unstable();
     unknown(suites, suite_names, "suite")?;
-    unknown(
-        ids,
-        reqs.iter().map(|r| r.id.as_str()).collect(),
-        "requirement id",
-    )?;
+    unknown(ids, reqs.iter().map(|r| &*r.id).collect(), "requirement id")?;
     Ok(reqs
         .into_iter()
         .filter(|r| all_suites || suites.contains(&r.suite))
@@ -621,7 +617,7 @@ mod tests {
                     CallbackActions:\n  - CallbackName: ${CB}\n    Operation: Heartbeat\n  - CallbackName: '*'\n    \
                     Operation: failure\n    Payload: {ErrorType: E, ErrorMessage: m, Other: x}\n    Delay: 1.5\n";
         let req = Requirement::parse(Path::new("/r/callback/4-99.yaml"), text).unwrap();
-        assert_eq!((req.id.as_str(), req.suite.as_str()), ("4-99", "callback"));
+        assert_eq!((&*req.id, req.suite.as_str()), ("4-99", "callback"));
         assert_eq!(req.input, Yaml::Null);
         let expected = req.expected_result.unwrap();
         assert_eq!(expected.execution_status.as_deref(), Some("SUCCEEDED"));

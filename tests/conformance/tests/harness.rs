@@ -110,11 +110,7 @@ fn correct_history_passes() {
     });
     assert_eq!(verdict.status, Status::Passed, "{verdict:?}");
     assert_eq!(
-        (
-            verdict.id.as_str(),
-            verdict.suite.as_str(),
-            verdict.backend.as_str()
-        ),
+        (&*verdict.id, verdict.suite.as_str(), verdict.backend.as_str()),
         ("1-1", "step", "fake")
     );
     assert_eq!(verdict.detail, "Step basic (succeeds on first attempt)");
@@ -364,11 +360,7 @@ fn not_implemented_errors_panics_and_optional_failures() {
 fn whole_directory_loads_sorted_and_filters() {
     let all = requirement::load_dir(&requirements_dir()).unwrap();
     assert!(all.len() >= 100, "{}", all.len());
-    let step: Vec<&str> = all
-        .iter()
-        .filter(|r| r.suite == "step")
-        .map(|r| r.id.as_str())
-        .collect();
+    let step: Vec<&str> = all.iter().filter(|r| r.suite == "step").map(|r| &*r.id).collect();
     assert_eq!(&step[..4], ["1-1", "1-2", "1-3", "1-4"]);
     assert!(step.iter().position(|id| *id == "1-9") < step.iter().position(|id| *id == "1-10"));
     let picked = requirement::select(all.clone(), &["wait".into()], &["2-1".into(), "2-3".into()]).unwrap();
@@ -399,7 +391,7 @@ fn nothing_observed_never_passes() {
 fn cli_run(args: &[&str]) -> (u8, String, String) {
     let lookup = |name: &str| -> Option<Box<dyn Backend>> {
         (name == "local").then(|| {
-            Box::new(Fake(|spec: &RunSpec| match spec.id.as_str() {
+            Box::new(Fake(|spec: &RunSpec| match &*spec.id {
                 "1-1" => observed(greeting_execution(&input_str(spec))),
                 "1-2" => Ok(RunOutcome::NotImplemented("later".into())),
                 _ => Err("unsupported".into()),

@@ -59,7 +59,7 @@ fn step_names(result: &TestResult) -> Vec<String> {
         .operations()
         .iter()
         .filter(|o| o.operation_type != OperationType::Execution)
-        .filter_map(|o| o.name.clone())
+        .filter_map(|o| o.name.as_deref().map(str::to_owned))
         .collect()
 }
 
@@ -204,13 +204,13 @@ fn history_shape(result: &TestResult) -> Vec<Shape> {
             let id = if e.event_type.starts_with("Execution") {
                 None
             } else {
-                e.id.clone()
+                e.id.as_deref().map(str::to_owned)
             };
             (
                 e.event_type.to_string(),
                 e.sub_type.as_deref().map(str::to_owned),
                 id,
-                e.name.clone(),
+                e.name.as_deref().map(str::to_owned),
             )
         })
         .collect()
