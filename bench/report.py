@@ -66,7 +66,9 @@ def fmt_ms(v: float | None) -> str:
 
 
 def fmt_ratio(ours: float | None, peer: float | None) -> str:
-    if ours is None or peer is None or peer == 0:
+    if ours is None or peer is None or peer == 0 or ours == 0:
+        # ours == 0: CPU time below what the per-thread counters (`schedstat`, updated when a
+        # thread is switched out) saw in a run without context switches.
         return "n/a"
     r = ours / peer
     # ours/peer: below 1 means ours is faster; also say "N× faster" for readability.
