@@ -424,6 +424,25 @@ impl Execution {
 
     /// Deserializes `payload` of operation `op` with `serdes`; a failure is fatal (the same
     /// payload fails on every replay).
+    /// Serializes `value` for `op`'s record; a failure is fatal.
+    pub fn encode<T>(
+        &self,
+        op: &OpIdentity,
+        serdes: &dyn crate::serdes::Serdes<T>,
+        value: &T,
+    ) -> Result<String, DurableError> {
+        let cx = crate::serdes::SerdesContext {
+            operation_id: &op.id,
+            durable_execution_arn: &self.arn,
+        };
+        serdes.serialize(value, cx).map_err(|message| {
+            self.set_fatal(DurableError::Serdes {
+                operation: op.label(),
+                message,
+            })
+        })
+    }
+
     pub fn decode<T>(
         &self,
         op: &OpIdentity,

@@ -210,16 +210,7 @@ where
         }
         match outcome {
             Ok(value) => {
-                let cx = SerdesContext {
-                    operation_id: &op.id,
-                    durable_execution_arn: &exec.arn,
-                };
-                let payload = serdes.serialize(&value, cx).map_err(|message| {
-                    exec.set_fatal(DurableError::Serdes {
-                        operation: op.label(),
-                        message,
-                    })
-                })?;
+                let payload = exec.encode(&op, serdes, &value)?;
                 // Each update is built as the argument of `checkpoint`, so it never lives in
                 // this (boxed) future across the await.
                 if payload.len() > CHILD_RESULT_INLINE_BYTES {

@@ -348,16 +348,7 @@ async fn succeed<T>(
     serdes: &dyn Serdes<T>,
     value: T,
 ) -> Result<T, DurableError> {
-    let cx = SerdesContext {
-        operation_id: &op.id,
-        durable_execution_arn: &exec.arn,
-    };
-    let payload = serdes.serialize(&value, cx).map_err(|message| {
-        exec.set_fatal(DurableError::Serdes {
-            operation: op.label(),
-            message,
-        })
-    })?;
+    let payload = exec.encode(op, serdes, &value)?;
     // The live value is replaced by its round-tripped copy below; it need not cross an await.
     drop(value);
     if payload.len() > MAX_OPERATION_PAYLOAD_BYTES {
@@ -381,6 +372,10 @@ async fn succeed<T>(
     // Round-trip so the live value is exactly what a replay will produce. Decoded before the
     // payload moves into the update (no copy of it); a decoding failure still only becomes
     // fatal once the result is checkpointed, as a replay would find it.
+    let cx = SerdesContext {
+        operation_id: &op.id,
+        durable_execution_arn: &exec.arn,
+    };
     let decoded = serdes.deserialize(Some(&payload), cx);
     exec.checkpoint(update_with(op, OperationAction::Succeed, |u| {
         u.payload = Some(payload)

@@ -13,7 +13,7 @@ use crate::error::{error_object_of, DurableError};
 use crate::execution::{Execution, OpIdentity};
 use crate::logger::Logger;
 use crate::retry::{Jitter, RetryDecision};
-use crate::serdes::{JsonSerdes, Serdes, SerdesContext};
+use crate::serdes::{JsonSerdes, Serdes};
 use crate::wire::{sub_type, ErrorObject, OperationAction, OperationStatus, OperationType, StepOptions};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -286,16 +286,7 @@ where
                 return fail(&exec, &op, error).await;
             }
         };
-        let cx = SerdesContext {
-            operation_id: &op.id,
-            durable_execution_arn: &exec.arn,
-        };
-        let payload = serdes.serialize(&new_state, cx).map_err(|message| {
-            exec.set_fatal(DurableError::Serdes {
-                operation: op.label(),
-                message,
-            })
-        })?;
+        let payload = exec.encode(&op, &*serdes, &new_state)?;
         match strategy.decide(&new_state, attempt) {
             WaitDecision::Stop => {
                 drop(new_state);
