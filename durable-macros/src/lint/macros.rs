@@ -83,7 +83,7 @@ impl Linter<'_> {
     /// `for_each_region!` → `input.regions.keys()`. Returns whether it could expand it.
     fn check_expansion(&mut self, mac: &Macro, definition: &TokenStream, written: &str) -> bool {
         if !self.linting() || self.depth >= 6 {
-            return self.linting();
+            return false;
         }
         let Some(tokens) = super::rules_expand::expand(definition, &mac.tokens) else {
             return false;

@@ -388,27 +388,13 @@ impl<'a> Linter<'a> {
             return None;
         };
         let written = path_string(&p.path);
-        let in_module = || {
-            let mut path = self.module.clone();
-            path.extend(written.iter().cloned());
-            !self.module.is_empty() && file.fns.contains_key(&path)
-        };
-        if !matches!(
+        let local = matches!(
             self.names.resolve(&written, p.path.leading_colon.is_some()),
             Resolved::Local
-        ) && !in_module()
-        {
+        );
+        let segs = self.own_segments(&written);
+        if !local && self.in_module(file, &segs).is_none() {
             return None;
-        }
-        let mut segs: Vec<String> = written
-            .into_iter()
-            .skip_while(|s| s == "crate" || s == "self" || s == "super")
-            .collect();
-        // `Self::now_ms()` in a method: the impl's type.
-        if let (Some(first), Some(ty)) = (segs.first_mut(), &self.self_ty) {
-            if first == "Self" {
-                first.clone_from(ty);
-            }
         }
         Some((file, segs))
     }
@@ -444,6 +430,12 @@ impl<'a> Linter<'a> {
     /// A call of `written` (a path the body's names say is the user's own) found in tokens
     /// that do not parse as an expression.
     fn check_helper_path(&self, node: proc_macro2::TokenStream, written: &[String]) {
+        self.check_helper_at(node, self.own_segments(written));
+    }
+
+    /// A path the user's code wrote, as the file names the item: `crate::`/`self::`/`super::`
+    /// dropped, and `Self` (in a method) replaced by the impl's type.
+    fn own_segments(&self, written: &[String]) -> Vec<String> {
         let mut segs: Vec<String> = written
             .iter()
             .skip_while(|s| *s == "crate" || *s == "self" || *s == "super")
@@ -454,22 +446,25 @@ impl<'a> Linter<'a> {
                 first.clone_from(ty);
             }
         }
-        self.check_helper_at(node, segs);
+        segs
+    }
+
+    /// `segs` inside the inline module of the helper being linted, if the file declares a fn
+    /// there (`deploy::function()` calling its bare `region()`).
+    fn in_module(&self, file: &FileContext, segs: &[String]) -> Option<Vec<String>> {
+        if self.module.is_empty() {
+            return None;
+        }
+        let mut path = self.module.clone();
+        path.extend(segs.iter().cloned());
+        (file.fns.contains_key(&path) || file.step_fns.contains(&path)).then_some(path)
     }
 
     /// Lints the file's fn or associated fn at `segs` (as the body names it), if there is one;
     /// a bare name inside a helper of an inline module is first looked up in that module.
     fn check_helper_at(&self, node: impl quote::ToTokens, segs: Vec<String>) {
         let Some(file) = &self.file else { return };
-        let mut in_module = self.module.clone();
-        in_module.extend(segs.iter().cloned());
-        let segs = if !self.module.is_empty()
-            && (file.fns.contains_key(&in_module) || file.step_fns.contains(&in_module))
-        {
-            in_module
-        } else {
-            segs
-        };
+        let segs = self.in_module(file, &segs).unwrap_or(segs);
         let call = node;
         if file.step_fns.contains(&segs) {
             return; // `ctx.run(charge(..))` builds a step; its body runs as the step.
