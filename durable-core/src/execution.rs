@@ -125,14 +125,11 @@ impl Execution {
     pub fn new(
         arn: String,
         token: String,
-        operations: Vec<Arc<Operation>>,
+        ops: OpMap,
         client: Arc<dyn CheckpointClient>,
         config: ExecutionConfig,
     ) -> Self {
-        let replaying = operations
-            .iter()
-            .any(|o| o.operation_type != OperationType::Execution);
-        let ops = operations.into_iter().collect();
+        let replaying = ops.values().any(|o| o.operation_type != OperationType::Execution);
         Self::with_records(arn, Some(token), ops, client, config, replaying, None)
     }
 
@@ -366,7 +363,7 @@ impl Execution {
     /// operation (boxed per operation) small.
     pub fn checkpoint(&self, update: OperationUpdate) -> Checkpointed<'_> {
         let state = if self.shadow.is_some() {
-            let st = self.lock();
+            let mut st = self.lock();
             if let Some(f) = &st.fatal {
                 Checkpointed::done(Err(f.clone()))
             } else if st.ops.get(&update.id).is_some_and(|r| r.status.is_terminal()) {

@@ -10,7 +10,7 @@ use crate::checkpoint::{BoxFuture, CheckpointClient};
 use crate::config::ExecutionConfig;
 use crate::context::DurableContext;
 use crate::error::{CheckpointError, DurableError, InvocationError};
-use crate::execution::Execution;
+use crate::execution::{Execution, OpMap};
 use crate::limits::MAX_RESPONSE_BYTES;
 use crate::trace::Ending;
 use crate::wire::{
@@ -85,11 +85,14 @@ async fn invocation<W: Workflow>(
             updated_operation_ids: &updated,
         })
     });
+    let operations: OpMap = operations.into_iter().collect();
     // Operations the service finished while the execution was suspended (waits, callbacks,
-    // invokes) end now, as far as this SDK can observe.
+    // invokes) end now, as far as this SDK can observe. Looked up by id: the history can be
+    // long, the list of updated operations is short.
     for op in operations
+        .find_many(updated.iter().map(String::as_str))
         .iter()
-        .filter(|o| o.status.is_terminal() && updated.iter().any(|u| **u == *o.id))
+        .filter(|o| o.status.is_terminal())
     {
         if matches!(
             op.operation_type,
@@ -125,7 +128,7 @@ async fn run_workflow<W: Workflow>(
     workflow: &W,
     arn: String,
     token: String,
-    operations: Vec<Arc<crate::wire::Operation>>,
+    operations: OpMap,
     input_payload: Option<String>,
     client: Arc<dyn CheckpointClient>,
     config: ExecutionConfig,

@@ -44,11 +44,11 @@ async fn map_results_follow_item_order_and_suspended_items_keep_their_slot() {
     assert_eq!(iterations.len(), 6);
     assert_eq!(
         r.operation("map-item-0").unwrap().id,
-        durable_runtime::id::wire_id("1-1").into()
+        durable_runtime::id::wire_id("1-1")
     );
     assert_eq!(
         r.operation("map-item-5").unwrap().id,
-        durable_runtime::id::wire_id("1-6").into()
+        durable_runtime::id::wire_id("1-6")
     );
 }
 

@@ -270,7 +270,7 @@ async fn concurrent_steps_are_batched_within_service_limits() {
     assert_eq!(r.status(), ExecutionStatus::Succeeded, "{:?}", r.error());
     assert_eq!(r.output::<u32>().unwrap(), (0..600).map(|i| i * 2).sum::<u32>());
     // Ids follow creation order, whatever order the steps finished in.
-    assert_eq!(r.operation("item-0").unwrap().id, "c4ca4238a0b92382".into());
+    assert_eq!(r.operation("item-0").unwrap().id, "c4ca4238a0b92382");
 }
 
 #[tokio::test]

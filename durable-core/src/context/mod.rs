@@ -34,7 +34,7 @@ pub use wait_for_callback::WaitForCallback;
 pub use wait_for_condition::{PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy};
 
 use crate::execution::{Execution, OpIdentity};
-use crate::id::OperationPath;
+use crate::id::{ChildIds, OperationPath};
 use crate::logger::Logger;
 use crate::wire::OperationType;
 use std::panic::Location;
@@ -105,6 +105,8 @@ pub(crate) struct ContextInner {
     pub exec: Arc<Execution>,
     /// Path of the CONTEXT operation this context belongs to (`None` = root).
     pub path: Option<OperationPath>,
+    /// The wire ids of the operations created here, by position (memoized).
+    pub ids: Arc<ChildIds>,
     /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
     pub parent_id: Option<crate::wire::SharedStr>,
     pub name: Option<crate::wire::SharedStr>,
@@ -172,6 +174,7 @@ impl DurableContext {
             inner: Arc::new(ContextInner {
                 exec,
                 path: None,
+                ids: ChildIds::of(None),
                 parent_id: None,
                 name: None,
                 scope_from: ScopeFrom::Root,
@@ -189,6 +192,7 @@ impl DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
                 path: Some(op.path.clone()),
+                ids: ChildIds::of(Some(&op.path)),
                 parent_id: Some(op.id.clone()),
                 name: op.name.clone(),
                 scope_from: ScopeFrom::Child(self.inner.clone()),
@@ -207,6 +211,7 @@ impl DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
                 path: Some(op.path.clone()),
+                ids: ChildIds::of(Some(&op.path)),
                 parent_id: self.inner.parent_id.clone(),
                 name: op.name.clone(),
                 // Its operations report the batch context as their parent: the item is not
@@ -247,9 +252,9 @@ impl DurableContext {
         location: &'static Location<'static>,
     ) -> OpIdentity {
         let n = self.inner.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let path = OperationPath::child(self.inner.path.as_ref(), n);
+        let path = self.inner.ids.path(n);
         let op = OpIdentity {
-            id: path.shared_wire_id(),
+            id: self.inner.ids.wire_id(n, &path),
             path,
             index: n,
             parent_id: self.inner.parent_id.clone(),
@@ -286,8 +291,8 @@ impl DurableContext {
         if !inner.exec.is_replaying() {
             return false;
         }
-        let next = OperationPath::child(inner.path.as_ref(), inner.reached.load(Ordering::Relaxed) + 1);
-        inner.exec.has_record(&next.wire_id())
+        let n = inner.reached.load(Ordering::Relaxed) + 1;
+        inner.exec.has_record(&inner.ids.wire_id(n, &inner.ids.path(n)))
     }
 
     /// Looks up the record of `op`, an operation of this context (see [`Execution::lookup`]),

@@ -1,74 +1,171 @@
 //! The operation records of one invocation, by wire id.
 //!
-//! Every replay builds this map from the whole history and looks up every operation the code
-//! creates, so it is keyed by the record itself: an entry is one pointer (no key string is
-//! allocated per record, and the table stays a quarter of the size of a `String`-keyed one,
-//! which matters once a history no longer fits in cache).
+//! Every replay hands this map the whole history and looks up every operation the code
+//! creates, mostly in the order the history holds them. So records are taken from the
+//! history in order: a lookup first tries the next record not yet taken (a comparison, no
+//! hashing, no probe into a table that no longer fits in cache once histories are long), and
+//! records enter the hash index as they are taken, while they are in cache. The rest of the
+//! history is indexed all at once only when a lookup finds neither (code that asks out of
+//! order, or an operation history does not hold while records remain untaken).
+//!
+//! The index is keyed by the record itself: an entry is one pointer (no key string is
+//! allocated per record).
 
 use crate::wire::Operation;
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
+/// How many untaken records a lookup compares before it indexes the rest.
+const LOOK_AHEAD: usize = 8;
+
 /// Records by their `id`.
-#[derive(Clone, Default)]
-pub(crate) struct OpMap(HashSet<ById, BuildHasherDefault<IdHasher>>);
+#[derive(Clone)]
+pub(crate) struct OpMap {
+    /// Records taken so far (and every record inserted since).
+    index: HashSet<ById, BuildHasherDefault<IdHasher>>,
+    /// The history's records not yet taken, in history order. None shares an id with a
+    /// record of `index` (insertions index the rest first).
+    untaken: std::vec::IntoIter<Arc<Operation>>,
+}
+
+impl Default for OpMap {
+    fn default() -> Self {
+        OpMap {
+            index: HashSet::default(),
+            untaken: Vec::new().into_iter(),
+        }
+    }
+}
 
 impl OpMap {
-    pub fn get(&self, id: &str) -> Option<&Arc<Operation>> {
-        self.0.get(id).map(|e| &e.0)
+    /// The records of a history, in its order.
+    ///
+    /// Ids are unique within an execution (PROTOCOL.md §3.4). Should a history repeat one
+    /// anyway, the later record replaces the earlier once both are indexed; checking for
+    /// that up front would cost the pass over the whole history that taking records in
+    /// order saves.
+    pub fn from_history(records: Vec<Arc<Operation>>) -> Self {
+        let mut index = HashSet::default();
+        // Room for the whole history, so taking records never rehashes.
+        index.reserve(records.len());
+        let mut untaken = records.into_iter();
+        // The `EXECUTION` record leads the history, and the code never asks for it in turn.
+        while untaken
+            .as_slice()
+            .first()
+            .is_some_and(|op| op.operation_type == crate::wire::OperationType::Execution)
+        {
+            if let Some(op) = untaken.next() {
+                index.replace(ById(op));
+            }
+        }
+        OpMap { index, untaken }
     }
 
-    pub fn contains_key(&self, id: &str) -> bool {
-        self.0.contains(id)
+    /// The record `id`. Takes `&mut self`: a lookup may move records into the index.
+    pub fn get(&mut self, id: &str) -> Option<&Arc<Operation>> {
+        // The record is one of the next few untaken (code runs in history order, give or take
+        // the interleaving of concurrent branches): take it and those before it.
+        let ahead = self
+            .untaken
+            .as_slice()
+            .iter()
+            .take(LOOK_AHEAD)
+            .position(|op| &*op.id == id);
+        if let Some(skip) = ahead {
+            for op in self.untaken.by_ref().take(skip + 1) {
+                self.index.replace(ById(op));
+            }
+        } else if !self.untaken.as_slice().is_empty() && !self.index.contains(id) {
+            self.take_all();
+        }
+        self.index.get(id).map(|e| &e.0)
+    }
+
+    /// The records of `ids` that exist, each once, in the order of `ids`, without moving any
+    /// into the index: the untaken history is searched from its end, where the operations an
+    /// invocation is told were updated usually are, and only as far as needed.
+    pub fn find_many<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<Arc<Operation>> {
+        let mut order = Vec::new();
+        let mut found: HashMap<&str, Option<Arc<Operation>>> = HashMap::new();
+        for id in ids {
+            if !found.contains_key(id) {
+                order.push(id);
+                found.insert(id, self.index.get(id).map(|e| e.0.clone()));
+            }
+        }
+        let mut missing = found.values().filter(|op| op.is_none()).count();
+        for op in self.untaken.as_slice().iter().rev() {
+            if missing == 0 {
+                break;
+            }
+            if let Some(slot @ None) = found.get_mut(&*op.id) {
+                *slot = Some(op.clone());
+                missing -= 1;
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|id| found.remove(id).flatten())
+            .collect()
+    }
+
+    pub fn contains_key(&mut self, id: &str) -> bool {
+        self.get(id).is_some()
     }
 
     /// Inserts `op`, replacing the record with the same id.
     pub fn insert(&mut self, op: Arc<Operation>) {
-        self.0.replace(ById(op));
+        self.take_all();
+        self.index.replace(ById(op));
     }
 
     pub fn remove(&mut self, id: &str) -> Option<Arc<Operation>> {
-        self.0.take(id).map(|e| e.0)
+        self.take_all();
+        self.index.take(id).map(|e| e.0)
     }
 
     /// Changes the record `id` in place (copied first if shared). `change` must keep its id.
     pub fn modify(&mut self, id: &str, change: impl FnOnce(&mut Operation)) {
-        if let Some(ById(mut op)) = self.0.take(id) {
+        self.take_all();
+        if let Some(ById(mut op)) = self.index.take(id) {
             change(Arc::make_mut(&mut op));
             debug_assert_eq!(&*op.id, id, "a record's id is its key");
-            self.0.insert(ById(op));
+            self.index.insert(ById(op));
         }
     }
 
     pub fn values(&self) -> impl Iterator<Item = &Arc<Operation>> + Clone {
-        self.0.iter().map(|e| &e.0)
+        self.index.iter().map(|e| &e.0).chain(self.untaken.as_slice())
     }
 
     pub fn into_values(self) -> impl Iterator<Item = Arc<Operation>> {
-        self.0.into_iter().map(|e| e.0)
+        self.index.into_iter().map(|e| e.0).chain(self.untaken)
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.index.len() + self.untaken.len()
+    }
+
+    /// Indexes every record not yet taken.
+    fn take_all(&mut self) {
+        for op in self.untaken.by_ref() {
+            self.index.replace(ById(op));
+        }
     }
 }
 
 impl FromIterator<Arc<Operation>> for OpMap {
     fn from_iter<I: IntoIterator<Item = Arc<Operation>>>(iter: I) -> Self {
-        let iter = iter.into_iter();
-        let mut set = HashSet::with_capacity_and_hasher(iter.size_hint().0, Default::default());
-        for op in iter {
-            set.replace(ById(op));
-        }
-        OpMap(set)
+        OpMap::from_history(iter.into_iter().collect())
     }
 }
 
 impl std::fmt::Debug for OpMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.0.iter().map(|e| &e.0.id)).finish()
+        f.debug_set().entries(self.values().map(|op| &op.id)).finish()
     }
 }
 
@@ -163,6 +260,77 @@ mod tests {
         assert!(map.remove("a").is_some() && map.get("a").is_none());
         let mut ids: Vec<_> = map.into_values().map(|o| o.id.clone()).collect();
         ids.sort();
-        assert_eq!(ids, [std::sync::Arc::<str>::from("b")]);
+        assert_eq!(ids, ["b"]);
+    }
+
+    fn history(n: usize) -> OpMap {
+        let mut records = vec![Arc::new(Operation::new(
+            "exec",
+            OperationType::Execution,
+            OperationStatus::Started,
+        ))];
+        records.extend((0..n).map(|i| op(&format!("op{i}"), OperationStatus::Succeeded)));
+        OpMap::from_history(records)
+    }
+
+    #[test]
+    fn records_asked_in_history_order_are_taken_without_indexing_the_rest() {
+        let mut map = history(100);
+        assert_eq!(map.index.len(), 1, "the EXECUTION record is indexed up front");
+        for i in 0..50 {
+            assert_eq!(&*map.get(&format!("op{i}")).unwrap().id, format!("op{i}"));
+            // Asked again (a future polling its record): found in the index.
+            assert!(map.contains_key(&format!("op{i}")));
+        }
+        assert_eq!((map.index.len(), map.untaken.len()), (51, 50));
+        assert_eq!(map.len(), 101);
+        assert_eq!(map.values().count(), 101);
+        // A little ahead (concurrent branches interleave): taken with those before it.
+        assert!(map.get("op53").is_some());
+        assert_eq!(map.untaken.len(), 46);
+        assert!(map.get("op50").is_some() && map.get("op52").is_some());
+        // Far ahead, or not in the history at all: the rest is indexed, nothing is lost.
+        assert!(map.get("op90").is_some());
+        assert!(map.untaken.as_slice().is_empty());
+        assert!(map.get("new").is_none());
+        assert_eq!(map.len(), 101);
+        assert!((0..100).all(|i| map.contains_key(&format!("op{i}"))));
+    }
+
+    #[test]
+    fn an_insertion_replaces_an_untaken_record() {
+        let mut map = history(10);
+        map.insert(op("op7", OperationStatus::Failed));
+        assert_eq!(map.len(), 11);
+        assert_eq!(map.get("op7").unwrap().status, OperationStatus::Failed);
+        map.modify("op8", |o| o.status = OperationStatus::Pending);
+        assert_eq!(map.get("op8").unwrap().status, OperationStatus::Pending);
+        assert!(map.remove("op9").is_some() && map.get("op9").is_none());
+        assert_eq!(map.len(), 10);
+    }
+
+    #[test]
+    fn a_repeated_id_ends_as_the_later_record() {
+        let records = vec![
+            op("a", OperationStatus::Started),
+            op("b", OperationStatus::Started),
+            op("a", OperationStatus::Succeeded),
+        ];
+        let map = OpMap::from_history(records.clone());
+        assert_eq!(map.find_many(["a"])[0].status, OperationStatus::Succeeded);
+        let mut map = OpMap::from_history(records);
+        assert!(map.get("zzz").is_none(), "indexes everything");
+        assert_eq!(map.get("a").unwrap().status, OperationStatus::Succeeded);
+        assert_eq!(map.len(), 2);
+    }
+
+    #[test]
+    fn find_many_looks_up_without_taking() {
+        let mut map = history(20);
+        assert!(map.get("op0").is_some());
+        let found = map.find_many(["op19", "op0", "nope", "op19", "exec"]);
+        let ids: Vec<&str> = found.iter().map(|o| &*o.id).collect();
+        assert_eq!(ids, ["op19", "op0", "exec"], "each once, in the order asked");
+        assert_eq!(map.untaken.len(), 19, "nothing taken");
     }
 }

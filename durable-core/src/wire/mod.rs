@@ -23,7 +23,7 @@ pub type Label = std::borrow::Cow<'static, str>;
 /// Immutable text shared by reference count: an operation's id, parent id and name are
 /// written once and then carried by its updates, its record and its history events, so a
 /// copy costs a counter increment instead of an allocation. Serialized as a plain string.
-pub type SharedStr = std::sync::Arc<str>;
+pub type SharedStr = smol_str::SmolStr;
 
 /// Sub-type strings the SDKs write (PROTOCOL.md §2.2); kept exactly as the reference SDKs spell
 /// them so histories match the conformance requirements.

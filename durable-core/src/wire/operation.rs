@@ -166,8 +166,13 @@ pub struct ChainedInvokeDetails {
 }
 
 /// One recorded operation, as in the invocation event and the state API.
+///
+/// Laid out in declaration order: a replay reads the identity fields, the status and the
+/// step details of every record, and long histories no longer fit in cache, so those share the
+/// first few cache lines.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[repr(C)]
 pub struct Operation {
     /// Wire id (§3).
     pub id: super::SharedStr,
@@ -185,6 +190,9 @@ pub struct Operation {
     pub sub_type: Option<super::Label>,
     /// Life-cycle status.
     pub status: OperationStatus,
+    /// Present on `STEP` operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_details: Option<StepDetails>,
     /// When it started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<EpochMillis>,
@@ -197,9 +205,6 @@ pub struct Operation {
     /// Present on `CONTEXT` operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_details: Option<ContextDetails>,
-    /// Present on `STEP` operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step_details: Option<StepDetails>,
     /// Present on `WAIT` operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_details: Option<WaitDetails>,

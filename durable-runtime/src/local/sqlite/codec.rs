@@ -207,9 +207,9 @@ fn write_operation(
     stmt.execute(params![
         seq,
         position,
-        op.id,
-        op.parent_id,
-        op.name,
+        op.id.as_str(),
+        op.parent_id.as_deref(),
+        op.name.as_deref(),
         op.operation_type.as_str(),
         op.sub_type,
         op.status.as_str(),
@@ -228,7 +228,7 @@ fn write_event(stmt: &mut Statement<'_>, seq: i64, position: usize, event: &Even
         to_i64(position as u64, "event position")?,
         to_i64(event.event_id, "event id")?,
         event.event_type,
-        event.id,
+        event.id.as_deref(),
         event.event_timestamp.0,
         json(event, "event")?,
     ])?;
