@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! durable-peer-bench <workload> [--warmup N] [--runs N] [--budget-s S]
-//! durable-peer-bench replay-scaling [--sizes 50,100,200] [--single 10,100,1000,10000] [--runs N]
+//! durable-peer-bench replay-scaling [--sizes 50,100,200] [--single 10,100,1000,10000,100000] [--runs N]
 //! ```
 //!
 //! With a workload (`steps-1000`, `step-wait-100`, `step-wait-100-suspend`, `map-500`,
@@ -83,7 +83,7 @@ fn parse_args() -> Result<Args, String> {
         runs: 5,
         budget_s: 50.0,
         sizes: vec![50, 100, 200],
-        single: vec![10, 100, 1_000, 10_000],
+        single: vec![10, 100, 1_000, 10_000, 100_000],
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {

@@ -13,7 +13,7 @@
 //!    invocation time against history length, fitted by least squares.
 //! 2. **One replay over N operations** (`--single`, default 10 … 10,000): `N` steps then one
 //!    wait; the second invocation replays the `N` steps and finishes. Its time divided by `N`
-//!    must stay flat as `N` grows.
+//!    must stay flat as `N` grows (the growth from N = 1,000 to the largest N is printed).
 
 use crate::workloads::{Input, StepWaitSuspend};
 use durable_runtime::prelude::*;
@@ -143,6 +143,7 @@ pub async fn run(sizes: &[u32], single: &[u32], runs: usize) -> Result<(), Strin
     println!("\n### One invocation replaying N completed steps\n");
     println!("| N | live first invocation (µs per step) | replay invocation (µs) | replay per op (µs) |");
     println!("|---:|---:|---:|---:|");
+    let mut per_op = Vec::new();
     for &n in single {
         let timer = Arc::new(InvocationTimer::default());
         let mut live = Vec::new();
@@ -169,6 +170,13 @@ pub async fn run(sizes: &[u32], single: &[u32], runs: usize) -> Result<(), Strin
             median(live) / per,
             replay / per
         );
+        per_op.push((n, replay / per));
+    }
+    // Growth of the per-op cost from N = 1,000 (below that, fixed costs dominate) up.
+    if let (Some((n0, c0)), Some((n1, c1))) = (per_op.iter().find(|(n, _)| *n >= 1_000), per_op.last()) {
+        if n1 > n0 {
+            println!("\n- replay per op, N = {n0} → {n1}: ×{:.2}", c1 / c0);
+        }
     }
     Ok(())
 }
