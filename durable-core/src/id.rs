@@ -12,15 +12,19 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 /// The unhashed position of an operation: `"1"`, `"2-1"`, `"2-1-3"`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationPath(Arc<str>);
+pub struct OperationPath(smol_str::SmolStr);
 
 impl OperationPath {
     /// The path of the `n`-th (1-based) operation under `parent` (`None` = root).
     pub fn child(parent: Option<&OperationPath>, n: u64) -> Self {
-        match parent {
-            None => OperationPath(n.to_string().into()),
-            Some(p) => OperationPath(format!("{}-{n}", p.0).into()),
+        // Paths are short: built in place, they allocate only past 23 bytes (deep nesting).
+        let mut path = smol_str::SmolStrBuilder::new();
+        if let Some(p) = parent {
+            path.push_str(&p.0);
+            path.push('-');
         }
+        std::fmt::Write::write_fmt(&mut path, format_args!("{n}")).expect("writing to a string");
+        OperationPath(path.finish())
     }
 
     /// The path as text.

@@ -66,20 +66,25 @@ impl OpMap {
 
     /// The record `id`. Takes `&mut self`: a lookup may move records into the index.
     pub fn get(&mut self, id: &str) -> Option<&Arc<Operation>> {
-        // The record is one of the next few untaken (code runs in history order, give or take
-        // the interleaving of concurrent branches): take it and those before it.
-        let ahead = self
-            .untaken
-            .as_slice()
-            .iter()
-            .take(LOOK_AHEAD)
-            .position(|op| &*op.id == id);
-        if let Some(skip) = ahead {
+        let untaken = self.untaken.as_slice();
+        // Replaying in history order: the next record. Otherwise one taken before (a future
+        // polling its record), or one of the next few (concurrent branches interleave
+        // differently from the run that wrote the history): taken with those before it.
+        let skip = if untaken.first().is_some_and(|next| &*next.id == id) {
+            Some(0)
+        } else if untaken.is_empty() || self.index.contains(id) {
+            None
+        } else {
+            let ahead = untaken.iter().take(LOOK_AHEAD).position(|op| &*op.id == id);
+            if ahead.is_none() {
+                self.take_all();
+            }
+            ahead
+        };
+        if let Some(skip) = skip {
             for op in self.untaken.by_ref().take(skip + 1) {
                 self.index.replace(ById(op));
             }
-        } else if !self.untaken.as_slice().is_empty() && !self.index.contains(id) {
-            self.take_all();
         }
         self.index.get(id).map(|e| &e.0)
     }

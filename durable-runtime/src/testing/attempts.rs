@@ -65,7 +65,7 @@ impl std::fmt::Display for StepAttempt {
 pub(crate) struct BodyRun {
     /// Shared by the runs of one execution (one copy of the ARN, not one per attempt).
     arn: std::sync::Arc<str>,
-    operation_id: String,
+    operation_id: durable_core::wire::SharedStr,
     attempt: u32,
     /// `None` while running, or for good if the invocation crashed.
     end: Option<Result<(), ErrorObject>>,
@@ -92,7 +92,7 @@ impl Plugin for Probe {
         };
         runs.push(BodyRun {
             arn,
-            operation_id: op.operation_id.to_owned(),
+            operation_id: op.operation_id.into(),
             attempt,
             end: None,
         });
