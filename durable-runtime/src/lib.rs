@@ -87,22 +87,33 @@ pub mod testing;
 /// (`std::fs::*`, `tokio::fs::*`, `File::open`, `io::stdin`), the network (`std::net::*`,
 /// `tokio::net::*`, `reqwest::*`, `hyper::*`, `sqlx::*`, `aws_sdk_*::*`, ...), processes
 /// (`Command::new`) and global mutable state (`static mut`, `thread_local!`, `lazy_static!`).
+/// It resolves names as the compiler would (locals shadow, `use .. as` aliases, type aliases)
+/// and also rejects: methods that are nondeterministic on any receiver (`.elapsed()`,
+/// `rng.random_range(..)` unless the RNG is seeded, `.send()`, `.choose()`), order-sensitive
+/// iteration over a `HashMap`/`HashSet` (order-free uses, such as a sum, a lookup or sorting
+/// first, are accepted), a map's `Debug`/JSON text, pointer addresses, and results pushed into a shared
+/// collection by futures run side by side (the order they finished in).
 /// Step bodies (the closure of `ctx.step(..)`, and `#[step]` functions) may do all of this;
 /// a durable operation on the workflow's context *inside* a step body is rejected. Two
 /// operations with the same literal name in one context are rejected too (unless they sit in
 /// different arms of one `if`/`match`).
 ///
+/// **Code the body calls** is followed through the workflow's own source file: helper fns
+/// (also in inline modules), methods and associated fns, trait default methods, `Display`,
+/// `From`, `Default` and `Ord` impls the body runs, statics' initializers, `macro_rules!`
+/// macros (linted as they expand), and the `#[serde(default ..)]`/`deserialize_with` hooks of
+/// the input type (the input is deserialized on every invocation). The error names the chain:
+/// `` `deadline()` → `Clock::now` → `std::time::SystemTime::now` ``.
+///
 /// **Escape hatch**: `#[durable::allow_nondeterministic(reason = "...")]` on a statement,
 /// expression or block allows what is inside it; the reason is required, and the attribute is
 /// removed from the output. Grep for `allow_nondeterministic` to review every exception.
 ///
-/// **What the lint cannot see**: it is syntactic. Method calls on values (`instant.elapsed()`,
-/// `rng.gen()`, `client.get(url).send()`, iteration over a `HashMap`), `use .. as` aliases and
-/// bare imported names (`use rand::random; random()`), code inside helper functions, nested
-/// items and unknown macros are invisible to it. Pair it with a `clippy.toml`
-/// `disallowed-methods` list (type-resolved): `#[step]` bodies carry
-/// `#[allow(clippy::disallowed_methods, clippy::disallowed_types)]`. The engine's replay
-/// validation remains the runtime backstop.
+/// **What the lint cannot see**: code in other files and crates, and the type of a value it
+/// cannot infer from the file (a common method name on such a value is not followed). Pair it with the clippy layer
+/// (`recommended-clippy.toml`, type-resolved `disallowed-methods`; the guide, §2) and the
+/// test runner's replay check, which re-runs every invocation and reports the first
+/// operation that differs.
 pub use durable_macros::durable_workflow;
 
 /// Turns an `async fn` with owned arguments into a durable step definition.

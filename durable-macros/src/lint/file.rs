@@ -37,8 +37,58 @@ pub(crate) struct FileContext {
     pub(crate) type_aliases: HashMap<String, syn::Type>,
     /// Structs and enums that derive `Default` (theirs runs each field's `Default`).
     pub(crate) derives_default: std::collections::HashSet<String>,
+    /// What deserializing a struct runs besides parsing: its `#[serde(default ..)]`,
+    /// `deserialize_with` and `with` hooks, by struct. The workflow input is deserialized on
+    /// every invocation, so these run on every replay.
+    pub(crate) serde_hooks: HashMap<String, Vec<SerdeHook>>,
     /// Item macros expanded so far (a bound: a macro may invoke itself).
     expansions: usize,
+}
+
+/// Code serde runs while deserializing a struct.
+#[derive(Clone, Debug)]
+pub(crate) enum SerdeHook {
+    /// `#[serde(default)]` on a field (its type's `Default`) or on the struct (its own).
+    DefaultOf(String),
+    /// `#[serde(default = "path")]`, `deserialize_with = "path"`, `with = "module"`: a fn.
+    Fn(Vec<String>),
+}
+
+/// The serde hooks among `attrs` of a field (of type `ty`) or a struct (named `ty`).
+fn serde_hooks(attrs: &[syn::Attribute], ty: Option<String>) -> Vec<SerdeHook> {
+    let mut hooks = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            if meta.input.peek(syn::Token![=]) {
+                let value = meta.value()?;
+                let hook = matches!(key.as_str(), "default" | "deserialize_with" | "with");
+                if let (
+                    true,
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(path),
+                        ..
+                    }),
+                ) = (hook, value.parse::<syn::Expr>()?)
+                {
+                    let mut segs: Vec<String> = path.value().split("::").map(str::to_owned).collect();
+                    if key == "with" {
+                        segs.push("deserialize".to_owned());
+                    }
+                    hooks.push(SerdeHook::Fn(segs));
+                }
+            } else if key == "default" {
+                hooks.extend(ty.clone().map(SerdeHook::DefaultOf));
+            } else if meta.input.peek(syn::token::Paren) {
+                // `rename_all(serialize = ..)` and the like: not hooks.
+                let content;
+                syn::parenthesized!(content in meta.input);
+                content.parse::<proc_macro2::TokenStream>()?;
+            }
+            Ok(())
+        });
+    }
+    hooks
 }
 
 /// A `const` of the file.
@@ -148,6 +198,13 @@ impl FileContext {
                     }
                     if derives(&s.attrs, "Default") {
                         self.derives_default.insert(s.ident.to_string());
+                    }
+                    let mut hooks = serde_hooks(&s.attrs, Some(s.ident.to_string()));
+                    for field in &s.fields {
+                        hooks.extend(serde_hooks(&field.attrs, super::type_last_ident(&field.ty)));
+                    }
+                    if !hooks.is_empty() {
+                        self.serde_hooks.insert(s.ident.to_string(), hooks);
                     }
                     for field in &s.fields {
                         if let Some(name) = &field.ident {

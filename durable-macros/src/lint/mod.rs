@@ -15,6 +15,7 @@
 //! other files and crates, nor types it is not told: the clippy layer and the test runner's
 //! replay check cover those.
 
+mod completion;
 #[cfg(test)]
 mod corpus;
 mod file;
@@ -93,6 +94,9 @@ pub(crate) fn lint_workflow(
                 ..ValueFacts::default()
             };
             linter.names.bind_pat(&syn::Pat::Type(pt.clone()), facts);
+            if i == 1 {
+                linter.check_input_deserialization(&pt.ty);
+            }
         }
     }
     linter.visit_block_mut(body);
@@ -114,6 +118,34 @@ pub(crate) fn type_last_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+/// The generic type arguments of a type's last segment (`[K, V]` for `HashMap<K, V>`).
+fn type_args(ty: &syn::Type) -> Vec<syn::Type> {
+    match ty {
+        syn::Type::Reference(r) => type_args(&r.elem),
+        syn::Type::Path(p) => match p.path.segments.last().map(|s| &s.arguments) {
+            Some(syn::PathArguments::AngleBracketed(a)) => a
+                .args
+                .iter()
+                .filter_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Every type name a type mentions (`Vec<Option<Line>>` → `Vec`, `Option`, `Line`).
+fn type_idents(ty: &syn::Type) -> Vec<String> {
+    let mut out: Vec<String> = type_last_ident(ty).into_iter().collect();
+    for arg in type_args(ty) {
+        out.extend(type_idents(&arg));
+    }
+    out
 }
 
 struct Linter<'a> {
@@ -540,6 +572,84 @@ impl<'a> Linter<'a> {
         self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
     }
 
+    /// The workflow input is deserialized on every invocation: the `#[serde(default ..)]`,
+    /// `deserialize_with` and `with` hooks of its type (and of the file's types among its
+    /// fields) run on every replay. Reported at the input's type.
+    fn check_input_deserialization(&self, input_ty: &syn::Type) {
+        let Some(file) = self.file.clone() else { return };
+        let mut pending: Vec<String> = type_last_ident(input_ty).into_iter().collect();
+        let mut seen = HashSet::new();
+        while let Some(ty) = pending.pop() {
+            if !seen.insert(ty.clone()) || seen.len() > 16 {
+                continue;
+            }
+            for hook in file.serde_hooks.get(&ty).into_iter().flatten() {
+                match hook {
+                    file::SerdeHook::DefaultOf(of) => self.check_default_of(input_ty, of),
+                    file::SerdeHook::Fn(segs) => self.check_helper_at(input_ty, segs.clone()),
+                }
+            }
+            // Fields whose types the file declares: deserialized with the input.
+            pending.extend(
+                file.fields
+                    .iter()
+                    .filter(|((owner, _), _)| *owner == ty)
+                    .flat_map(|(_, field_ty)| type_idents(field_ty))
+                    .filter(|t| file.serde_hooks.contains_key(t) || file.fields.keys().any(|(o, _)| o == t)),
+            );
+        }
+    }
+
+    /// `opt.unwrap_or_default()`, `map.entry(k).or_default()`: the `Default` of the wrapped
+    /// type runs (the file's impl, when the type is the file's).
+    fn check_wrapped_default(&self, call: &syn::ExprMethodCall, method: &str) {
+        let defaults = match method {
+            "unwrap_or_default" | "or_default" | "get_or_insert_default" => true,
+            "unwrap_or_else" | "or_insert_with" | "get_or_insert_with" => call.args.first().is_some_and(|a| {
+                matches!(a, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "default"))
+            }),
+            _ => false,
+        };
+        if !defaults || !self.linting() {
+            return;
+        }
+        if let Some(ty) = self.wrapped_type_of(&call.receiver) {
+            self.check_default_of(method_span(call), &ty);
+        }
+    }
+
+    /// The type an `Option`/`Result` (or a map entry) wraps, for a field of the file's structs:
+    /// `input.params` of type `Option<Params>` → `Params`.
+    fn wrapped_type_of(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "take" | "as_ref" | "as_mut" | "cloned" | "copied" | "ok" | "entry"
+                ) =>
+            {
+                self.wrapped_type_of(&m.receiver)
+            }
+            Expr::Reference(r) => self.wrapped_type_of(&r.expr),
+            Expr::Paren(p) => self.wrapped_type_of(&p.expr),
+            Expr::Field(f) => {
+                let base = self.type_of(&f.base)?;
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                let ty = self.file.as_ref()?.fields.get(&(base, field.to_string()))?;
+                // `Option<T>`, `Result<T, E>`: `T`; `HashMap<K, V>`/`BTreeMap<K, V>`: `V`.
+                let args = type_args(ty);
+                match type_last_ident(ty)?.as_str() {
+                    "Option" | "Result" => args.first().and_then(type_last_ident),
+                    "HashMap" | "BTreeMap" | "IndexMap" => args.get(1).and_then(type_last_ident),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// A file fn passed by name (`items.map(next_line)`): it runs where it is called.
     fn check_fn_value(&self, path: &syn::Path) {
         let Some(file) = &self.file else { return };
@@ -685,6 +795,30 @@ impl<'a> Linter<'a> {
                     && self.type_of(&m.receiver).is_some_and(|t| rules::is_path_type(&t)) =>
             {
                 Some("PathBuf".to_owned())
+            }
+            // A method of the file's type that returns `Self` or another of its types
+            // (builders: `Job::builder().name(n).build()`).
+            Expr::MethodCall(m) => {
+                let receiver = self.type_of(&m.receiver)?;
+                let method = m.method.to_string();
+                if matches!(method.as_str(), "clone" | "to_owned") {
+                    return Some(receiver);
+                }
+                let file = self.file.as_ref()?;
+                let f = file.methods.get(&(receiver.clone(), method))?;
+                let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                    return None;
+                };
+                match type_last_ident(ty)?.as_str() {
+                    "Self" => Some(receiver),
+                    other
+                        if file.fields.keys().any(|(owner, _)| owner == other)
+                            || file.methods.keys().any(|(owner, _)| owner == other) =>
+                    {
+                        Some(other.to_owned())
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         }
@@ -1020,6 +1154,7 @@ impl<'a> Linter<'a> {
         }
         self.check_method(call, &method, argc);
         self.check_helper_method(call, &method);
+        self.check_wrapped_default(call, &method);
         if matches!(method.as_str(), "sort" | "sort_unstable") && call.args.is_empty() && self.linting() {
             self.check_ordering_impls(call);
         }
@@ -1516,6 +1651,15 @@ impl VisitMut for Linter<'_> {
                 if let Some(callee) = callee {
                     self.callees.remove(&callee);
                 }
+            }
+            Expr::Async(a) => {
+                if self.linting() {
+                    for (call, shared) in completion::shared_appends_after_await(&a.block) {
+                        let written = format!("{shared}.lock()….{}(..)", call.method);
+                        self.report(method_span(call), &written, Category::CompletionOrder);
+                    }
+                }
+                visit_mut::visit_expr_async_mut(self, a);
             }
             Expr::Struct(st) => {
                 if let (Some(rest), Some(ty)) = (&st.rest, st.path.segments.last()) {

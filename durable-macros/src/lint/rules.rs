@@ -25,6 +25,7 @@ pub(crate) enum Category {
     Global,
     HashOrder,
     Address,
+    CompletionOrder,
 }
 
 impl Category {
@@ -46,6 +47,7 @@ impl Category {
             Category::Global => "uses global mutable state, which outlives the invocation on a warm Lambda and is not part of the history",
             Category::HashOrder => "iterates a `HashMap`/`HashSet`, whose order is random per process, so a replay can visit the entries in another order",
             Category::Address => "depends on a memory address, which differs on every run",
+            Category::CompletionOrder => "adds to shared state in the order concurrent futures finish; on replay their recorded operations finish at once, in the order they were created, so the order differs",
         }
     }
 
@@ -67,6 +69,7 @@ impl Category {
             Category::Global => "keep state in local variables, step results or the workflow input",
             Category::HashOrder => "use a `BTreeMap`/`BTreeSet`, or sort the entries before they decide anything (`let mut keys: Vec<_> = m.keys().collect(); keys.sort();`)",
             Category::Address => "compare or key by values, not addresses",
+            Category::CompletionOrder => "return each value from its future and use what `join_all`/`ctx.all(..)` gives back (in input order), or sort the shared collection before anything depends on its order",
         }
     }
 }

@@ -697,3 +697,130 @@ rejects!(
         Ok(())
     }
 );
+
+#[test]
+fn input_deserialization_hooks_are_linted() {
+    let errs = file_errors(
+        r#"
+        fn fresh_id() -> String { uuid::Uuid::new_v4().to_string() }
+        mod clock { pub fn today() -> String { chrono::Utc::now().to_string() } }
+        struct Window { from: String }
+        impl Default for Window { fn default() -> Self { Window { from: std::env::var("FROM").unwrap() } } }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Filters { #[serde(default)] window: Window }
+        #[derive(serde::Deserialize)]
+        struct Input {
+            #[serde(default = "fresh_id")] trace: String,
+            #[serde(rename(deserialize = "d"), deserialize_with = "clock::today")] day: String,
+            filters: Filters,
+        }
+        async fn wf(ctx: DurableContext, input: Input) -> Result<(), DurableError> { Ok(()) }
+        "#,
+    );
+    for needle in ["fresh_id()", "clock::today()", "Window::default()"] {
+        assert!(errs.iter().any(|e| e.contains(needle)), "{needle}: {errs:#?}");
+    }
+    // Hooks that do nothing nondeterministic, or on a type that is not the input: fine.
+    let errs = file_errors(
+        r#"
+        fn zero() -> u32 { 0 }
+        #[derive(serde::Deserialize)]
+        struct Other { #[serde(default = "fresh")] x: String }
+        fn fresh() -> String { uuid::Uuid::new_v4().to_string() }
+        #[derive(serde::Deserialize)]
+        struct Input { #[serde(default = "zero")] n: u32, #[serde(default)] tags: Vec<String> }
+        async fn wf(ctx: DurableContext, input: Input) -> Result<(), DurableError> { Ok(()) }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+#[test]
+fn defaults_of_wrapped_values_and_builder_chains_are_seen() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        struct Params { at: String }
+        impl Default for Params { fn default() -> Self { Params { at: chrono::Utc::now().to_string() } } }
+        struct Req { params: Option<Params>, by_name: HashMap<String, Params> }
+        #[derive(Default)]
+        struct JobBuilder { name: Option<String> }
+        struct Job { token: String }
+        impl JobBuilder {
+            fn name(mut self, n: &str) -> Self { self.name = Some(n.to_owned()); self }
+            fn build(self) -> Job { Job { token: std::iter::repeat_with(fastrand::alphanumeric).take(8).collect() } }
+        }
+        async fn wf(ctx: DurableContext, mut req: Req) -> Result<(), DurableError> {
+            let p = req.params.clone().unwrap_or_default();
+            let q = req.by_name.entry("a".into()).or_default();
+            let job = JobBuilder::default().name("x").build();
+            Ok(())
+        }
+        "#,
+    );
+    // `unwrap_or_default()` and `or_default()` both run `Params::default()`.
+    assert_eq!(
+        errs.iter().filter(|e| e.contains("`Params::default()`")).count(),
+        2,
+        "{errs:#?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("JobBuilder::build()")),
+        "{errs:#?}"
+    );
+    // Deterministic defaults, and a map as an invoke's payload (its JSON value is the same
+    // whatever the key order, and a replay does not send it again): fine.
+    let errs = file_errors(
+        r#"
+        use std::collections::BTreeMap;
+        #[derive(Default)]
+        struct Params { at: String }
+        struct Req { params: Option<Params> }
+        async fn wf(ctx: DurableContext, req: Req) -> Result<(), DurableError> {
+            let p = req.params.unwrap_or_default();
+            let counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+            let _: u32 = ctx.invoke("apply", "ledger", counts).await?;
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+rejects!(
+    results_pushed_in_completion_order,
+    "finished.lock()….push(..)",
+    {
+        let finished = Arc::new(Mutex::new(Vec::new()));
+        let checks = input.providers.iter().map(|p| {
+            let (ctx, finished) = (ctx.clone(), finished.clone());
+            async move {
+                let score: u32 = ctx
+                    .step(format!("kyc-{p}"), |_| async { Ok::<_, String>(1) })
+                    .await?;
+                finished.lock().unwrap().push((p.clone(), score));
+                Ok::<_, DurableError>(())
+            }
+        });
+        join_all(checks).await;
+        let first = finished.lock().unwrap().first().cloned();
+    }
+);
+
+accepts!(results_returned_from_each_future_or_pushed_before_awaiting, {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let checks = input.providers.iter().map(|p| {
+        let (ctx, seen) = (ctx.clone(), seen.clone());
+        async move {
+            seen.lock().unwrap().push(p.clone());
+            let mut mine = Vec::new();
+            let score: u32 = ctx
+                .step(format!("kyc-{p}"), |_| async { Ok::<_, String>(1) })
+                .await?;
+            mine.push(score);
+            Ok::<_, DurableError>(mine)
+        }
+    });
+    let scores = join_all(checks).await;
+});
