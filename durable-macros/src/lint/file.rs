@@ -41,6 +41,8 @@ pub(crate) struct FileContext {
     /// `deserialize_with` and `with` hooks, by struct. The workflow input is deserialized on
     /// every invocation, so these run on every replay.
     pub(crate) serde_hooks: HashMap<String, Vec<SerdeHook>>,
+    /// Fns imported into the file's modules: the path used → the path imported.
+    fn_aliases: HashMap<Vec<String>, Vec<String>>,
     /// Item macros expanded so far (a bound: a macro may invoke itself).
     expansions: usize,
 }
@@ -52,6 +54,85 @@ pub(crate) enum SerdeHook {
     DefaultOf(String),
     /// `#[serde(default = "path")]`, `deserialize_with = "path"`, `with = "module"`: a fn.
     Fn(Vec<String>),
+}
+
+/// The `use` items of the file and of its inline modules: (module path + imported name, the
+/// path it names from the file's root).
+fn collect_module_uses(
+    items: &[syn::Item],
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Vec<String>)>,
+) {
+    for item in items {
+        match item {
+            syn::Item::Use(u) => use_leaves(&u.tree, Vec::new(), prefix, out),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    prefix.push(m.ident.to_string());
+                    collect_module_uses(inner, prefix, out);
+                    prefix.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn use_leaves(
+    tree: &syn::UseTree,
+    mut path: Vec<String>,
+    module: &[String],
+    out: &mut Vec<(Vec<String>, Vec<String>)>,
+) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            path.push(p.ident.to_string());
+            use_leaves(&p.tree, path, module, out);
+        }
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                use_leaves(t, path.clone(), module, out);
+            }
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            path.push(name.clone());
+            out.push((with(module, &name), from_root(module, &path)));
+        }
+        syn::UseTree::Rename(r) => {
+            path.push(r.ident.to_string());
+            out.push((with(module, &r.rename.to_string()), from_root(module, &path)));
+        }
+        syn::UseTree::Glob(_) => {}
+    }
+}
+
+fn with(module: &[String], name: &str) -> Vec<String> {
+    let mut p = module.to_vec();
+    p.push(name.to_owned());
+    p
+}
+
+/// A `use` path written in `module`, from the file's root: `self::`, `super::` and `crate::`
+/// as Rust reads them; any other path starts in the module (a child module's name).
+fn from_root(module: &[String], path: &[String]) -> Vec<String> {
+    let mut base = module.to_vec();
+    let mut rest = path;
+    match rest.first().map(String::as_str) {
+        Some("crate") => {
+            base.clear();
+            rest = &rest[1..];
+        }
+        Some("self") => rest = &rest[1..],
+        _ => {
+            while rest.first().is_some_and(|s| s == "super") {
+                base.pop();
+                rest = &rest[1..];
+            }
+        }
+    }
+    base.extend(rest.iter().cloned());
+    base
 }
 
 /// The serde hooks among `attrs` of a field (of type `ty`) or a struct (named `ty`).
@@ -107,7 +188,10 @@ impl FileContext {
         // what the file says is not what is being compiled, so the lint does without it.
         let items = find_module(&file.items, workflow)?;
         let mut cx = FileContext::default();
+        let mut module_uses: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         cx.collect(items, &mut Vec::new());
+        collect_module_uses(items, &mut Vec::new(), &mut module_uses);
+        cx.link_module_uses(&module_uses);
         Some(cx)
     }
 
@@ -121,6 +205,29 @@ impl FileContext {
         // outlive the macro call that made them.
         let text = std::fs::read_to_string(path).ok()?;
         FileContext::from_text(&text, workflow).map(Rc::new)
+    }
+
+    /// A fn imported into a module (`use super::policy::rate;`, `pub use bands::band;`) is
+    /// also that module's fn: helpers in the module call it by its bare name, and a re-export
+    /// makes it reachable by the shorter path.
+    fn link_module_uses(&mut self, module_uses: &[(Vec<String>, Vec<String>)]) {
+        for (alias, target) in module_uses {
+            if !self.fns.contains_key(alias) {
+                self.fn_aliases.insert(alias.clone(), target.clone());
+            }
+        }
+    }
+
+    /// The path the file declares the fn at `segs` under, following imports and re-exports.
+    pub(crate) fn canonical_fn(&self, segs: &[String]) -> Option<Vec<String>> {
+        let mut path = segs.to_vec();
+        for _ in 0..4 {
+            if self.fns.contains_key(&path) {
+                return Some(path);
+            }
+            path = self.fn_aliases.get(&path)?.clone();
+        }
+        None
     }
 
     fn collect(&mut self, items: &[syn::Item], prefix: &mut Vec<String>) {

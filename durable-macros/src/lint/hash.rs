@@ -123,6 +123,19 @@ pub(crate) fn order_matters(it: &Iteration<'_>, consumer: &Consumer<'_>, sorted:
     if methods.iter().any(|m| SORTING.contains(&m.as_str())) {
         return false;
     }
+    // Floating-point addition is not associative: a sum of `f64`s in hash order can differ in
+    // its last bits from one process to the next (`let total: f64 = m.values().sum();`).
+    let float = |t: Option<String>| t.is_some_and(|t| t == "f64" || t == "f32");
+    let let_ty = match consumer {
+        Consumer::Let { ty: Some(ty), .. } => super::type_last_ident(ty),
+        _ => None,
+    };
+    if it.calls.iter().any(|m| {
+        matches!(m.method.to_string().as_str(), "sum" | "product")
+            && (float(turbofish_type(m)) || (float(let_ty.clone()) && std::ptr::eq(*m, it.calls[0])))
+    }) {
+        return true;
+    }
     // A terminal that consumes the iteration into an order-free value; what follows works on
     // that value (`.values().copied().max().unwrap_or(0)`).
     if methods.iter().any(|m| ORDER_FREE.contains(&m.as_str())) {

@@ -48,6 +48,9 @@ impl Linter<'_> {
         let ops = self.ops.len();
         let formats = is_format_like(&last) || matches!(last.as_str(), "json" | "assert_eq" | "assert_ne");
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        // `join!(a, b)`: its futures run side by side.
+        let joins = matches!(last.as_str(), "join" | "try_join");
+        self.concurrent += usize::from(joins);
         if let Ok(mut args) = parser.parse2(mac.tokens.clone()) {
             for expr in args.iter_mut() {
                 self.check_macro_argument(expr, formats, &written);
@@ -56,6 +59,7 @@ impl Linter<'_> {
         } else {
             self.check_pieces(mac.tokens.clone(), formats, &written);
         }
+        self.concurrent -= usize::from(joins);
         if formats {
             for name in inline_format_args(&mac.tokens) {
                 // `{period}`: its `Display` impl runs.

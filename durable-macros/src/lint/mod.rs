@@ -201,6 +201,9 @@ struct Linter<'a> {
     statement_loop: usize,
     /// In a helper declared in an inline module: that module's path (bare names resolve there).
     module: Vec<String>,
+    /// Greater than 0 inside the arguments of something that runs futures side by side
+    /// (`join!`, `join_all(..)`): an `async fn` helper called there runs concurrently.
+    concurrent: usize,
 }
 
 /// `Default::default()` (the type comes from the context).
@@ -313,6 +316,7 @@ impl<'a> Linter<'a> {
             self_ty: None,
             statement_loop: 0,
             module: Vec::new(),
+            concurrent: 0,
         }
     }
 
@@ -420,11 +424,15 @@ impl<'a> Linter<'a> {
             return None;
         };
         let written = path_string(&p.path);
-        let local = matches!(
-            self.names.resolve(&written, p.path.leading_colon.is_some()),
-            Resolved::Local
-        );
-        let segs = self.own_segments(&written);
+        let (local, imported) = match self.names.resolve(&written, p.path.leading_colon.is_some()) {
+            Resolved::Local => (true, None),
+            // `use grading::band;` then `band(..)`: the file's `grading::band`.
+            Resolved::Rooted(full) | Resolved::Floating(full) => match file.canonical_fn(&full) {
+                Some(path) => (true, Some(path)),
+                None => (false, None),
+            },
+        };
+        let segs = imported.unwrap_or_else(|| self.own_segments(&written));
         if !local && self.in_module(file, &segs).is_none() {
             return None;
         }
@@ -489,7 +497,10 @@ impl<'a> Linter<'a> {
         }
         let mut path = self.module.clone();
         path.extend(segs.iter().cloned());
-        (file.fns.contains_key(&path) || file.step_fns.contains(&path)).then_some(path)
+        if file.step_fns.contains(&path) {
+            return Some(path);
+        }
+        file.canonical_fn(&path)
     }
 
     /// Lints the file's fn or associated fn at `segs` (as the body names it), if there is one;
@@ -497,14 +508,31 @@ impl<'a> Linter<'a> {
     fn check_helper_at(&self, node: impl quote::ToTokens, segs: Vec<String>) {
         let Some(file) = &self.file else { return };
         let segs = self.in_module(file, &segs).unwrap_or(segs);
+        let segs = file.canonical_fn(&segs).unwrap_or(segs);
         let call = node;
         if file.step_fns.contains(&segs) {
             return; // `ctx.run(charge(..))` builds a step; its body runs as the step.
         }
         if let Some(f) = file.fns.get(&segs) {
             let label = format!("{}()", segs.join("::"));
+            if self.concurrent > 0 && f.sig.asyncness.is_some() && self.linting() {
+                // Run side by side with its siblings: what it appends to a collection it was
+                // handed, after awaiting, lands in completion order.
+                let call = call.to_token_stream();
+                for (append, shared) in completion::shared_appends_after_await(&f.block) {
+                    let written = format!("{label}` → `{shared}.lock()….{}(..)", append.method);
+                    self.report(call.clone(), &written, Category::CompletionOrder);
+                }
+            }
             self.check_helper(call, &label, None, &f.sig.inputs, &f.block);
         } else if let [ty, method] = segs.as_slice() {
+            // `type Picker = Sampler<3>;` then `Picker::draw(..)`: `Sampler`'s.
+            let ty = &file
+                .type_aliases
+                .get(ty)
+                .and_then(type_last_ident)
+                .filter(|target| !file.methods.contains_key(&(ty.clone(), method.clone())) && target != ty)
+                .unwrap_or_else(|| ty.clone());
             if let Some(f) = file.methods.get(&(ty.clone(), method.clone())) {
                 let label = format!("{ty}::{method}()");
                 self.check_helper(call, &label, Some(ty), &f.sig.inputs, &f.block);
@@ -650,6 +678,24 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// Iterating a value of the file's type runs its `impl Iterator`'s `next()`:
+    /// `for day in BusinessDays::new().take(3)`, `Ids::new().take(n).collect()`.
+    fn check_iterator_impl(&self, node: impl quote::ToTokens, iterated: &Expr) {
+        let Some(file) = &self.file else { return };
+        let mut root = iterated;
+        while let Expr::MethodCall(m) = root {
+            if !ITERATOR_ADAPTORS.contains(&m.method.to_string().as_str()) {
+                break;
+            }
+            root = &m.receiver;
+        }
+        let Some(ty) = self.type_of(root) else { return };
+        if let Some(f) = file.methods.get(&(ty.clone(), "next".to_owned())) {
+            let label = format!("{ty}::next()");
+            self.check_helper(node, &label, Some(&ty), &f.sig.inputs, &f.block);
+        }
+    }
+
     /// A file fn passed by name (`items.map(next_line)`): it runs where it is called.
     fn check_fn_value(&self, path: &syn::Path) {
         let Some(file) = &self.file else { return };
@@ -772,6 +818,7 @@ impl<'a> Linter<'a> {
             }
             Expr::Reference(r) => self.type_of(&r.expr),
             Expr::Paren(p) => self.type_of(&p.expr),
+            Expr::Struct(st) => st.path.segments.last().map(|s| s.ident.to_string()),
             // `Path::new(..)`, `PathBuf::from(..)`: the constructor's type.
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) if p.path.segments.len() >= 2 => {
@@ -1155,6 +1202,9 @@ impl<'a> Linter<'a> {
         self.check_method(call, &method, argc);
         self.check_helper_method(call, &method);
         self.check_wrapped_default(call, &method);
+        if ITERATOR_CONSUMERS.contains(&method.as_str()) && self.linting() {
+            self.check_iterator_impl(method_span(call), &call.receiver);
+        }
         if matches!(method.as_str(), "sort" | "sort_unstable") && call.args.is_empty() && self.linting() {
             self.check_ordering_impls(call);
         }
@@ -1417,6 +1467,60 @@ impl<'a> Linter<'a> {
 
 /// Method names of the standard library and common traits: a call of one on a value of
 /// unknown type is not taken for a same-named method of this file.
+/// Iterator methods that hand on the items of their receiver.
+const ITERATOR_ADAPTORS: &[&str] = &[
+    "take",
+    "skip",
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "enumerate",
+    "zip",
+    "chain",
+    "step_by",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "peekable",
+    "by_ref",
+    "cloned",
+    "copied",
+    "inspect",
+    "fuse",
+    "scan",
+    "into_iter",
+    "iter",
+];
+
+/// Iterator methods that pull items (and so run `next()`).
+const ITERATOR_CONSUMERS: &[&str] = &[
+    "collect",
+    "sum",
+    "product",
+    "count",
+    "last",
+    "nth",
+    "fold",
+    "try_fold",
+    "for_each",
+    "try_for_each",
+    "find",
+    "find_map",
+    "any",
+    "all",
+    "position",
+    "max",
+    "min",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "reduce",
+    "unzip",
+    "partition",
+];
+
 const COMMON_METHODS: &[&str] = &[
     "new",
     "default",
@@ -1562,6 +1666,9 @@ impl VisitMut for Linter<'_> {
                 }
             }
             Expr::ForLoop(f) => {
+                if self.linting() {
+                    self.check_iterator_impl(&f.expr, &f.expr);
+                }
                 let statement = self.statement_loop == addr(&*f);
                 let order_free = self.judge_iteration(&f.expr, hash::Consumer::For(&f.body))
                     || self.iterates_fixed_hasher(&f.expr);
@@ -1626,6 +1733,22 @@ impl VisitMut for Linter<'_> {
                 if let Some(callee) = callee {
                     self.callees.insert(callee, call.paren_token.span.close());
                 }
+                let joins = match &*call.func {
+                    Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+                        matches!(
+                            s.ident.to_string().as_str(),
+                            "join_all"
+                                | "try_join_all"
+                                | "join"
+                                | "try_join"
+                                | "join3"
+                                | "try_join3"
+                                | "join4"
+                        )
+                    }),
+                    _ => false,
+                };
+                self.concurrent += usize::from(joins);
                 if branch {
                     self.visit_expr_mut(&mut call.func);
                     let n = call.args.len();
@@ -1648,6 +1771,7 @@ impl VisitMut for Linter<'_> {
                 } else {
                     visit_mut::visit_expr_call_mut(self, call);
                 }
+                self.concurrent -= usize::from(joins);
                 if let Some(callee) = callee {
                     self.callees.remove(&callee);
                 }

@@ -824,3 +824,89 @@ accepts!(results_returned_from_each_future_or_pushed_before_awaiting, {
     });
     let scores = join_all(checks).await;
 });
+
+#[test]
+fn helpers_reexported_or_imported_inside_modules_are_followed() {
+    let errs = file_errors(
+        r#"
+        mod grading {
+            pub mod policy { pub fn curve() -> u32 { std::env::var("CURVE").map_or(0, |v| v.len() as u32) } }
+            pub mod bands {
+                use super::policy::curve;
+                pub fn band(raw: u32) -> u32 { raw + curve() }
+            }
+            pub use bands::band;
+        }
+        use grading::band;
+        async fn wf(ctx: DurableContext, raw: u32) -> Result<(), DurableError> {
+            let b = band(raw);
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.iter().any(|e| e.contains("std::env::var")), "{errs:#?}");
+}
+
+#[test]
+fn iterator_impls_aliased_types_and_async_helpers_joined_are_followed() {
+    let errs = file_errors(
+        r#"
+        use std::sync::{Arc, Mutex};
+        struct Days { at: u64 }
+        impl Iterator for Days {
+            type Item = u64;
+            fn next(&mut self) -> Option<u64> { Some(chrono::Utc::now().timestamp() as u64 + self.at) }
+        }
+        struct Sampler<const N: usize>;
+        impl<const N: usize> Sampler<N> { fn draw(n: usize) -> usize { fastrand::usize(..n) } }
+        type Three = Sampler<3>;
+        async fn tracked(log: Arc<Mutex<Vec<u32>>>, n: u32, fut: impl std::future::Future<Output = u32>) -> u32 {
+            let out = fut.await;
+            log.lock().unwrap().push(n);
+            out
+        }
+        async fn wf(ctx: DurableContext, n: usize) -> Result<(), DurableError> {
+            for d in (Days { at: 0 }).take(2) {}
+            let picked = Three::draw(n);
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let (a, b) = tokio::join!(tracked(log.clone(), 1, async { 1 }), tracked(log.clone(), 2, async { 2 }));
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "Days::next()",
+        "Sampler::draw()",
+        "`tracked()` → `log.lock()….push(..)`",
+    ] {
+        assert!(errs.iter().any(|e| e.contains(needle)), "{needle}: {errs:#?}");
+    }
+    // The same helper awaited one call after another appends in program order: fine.
+    let errs = file_errors(
+        r#"
+        use std::sync::{Arc, Mutex};
+        async fn tracked(log: Arc<Mutex<Vec<u32>>>, n: u32) -> u32 { let x = async { n }.await; log.lock().unwrap().push(x); x }
+        async fn wf(ctx: DurableContext, n: usize) -> Result<(), DurableError> {
+            let log = Arc::new(Mutex::new(Vec::new()));
+            tracked(log.clone(), 1).await;
+            tracked(log.clone(), 2).await;
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+rejects!(float_sum_in_hash_order, "totals.values()", {
+    let totals: HashMap<String, f64> = load();
+    let gross: f64 = totals.values().sum();
+    ctx.step(format!("book-{gross}"), |_| async { Ok::<_, String>(()) })
+        .await?;
+});
+
+accepts!(integer_sum_in_hash_order, {
+    let totals: HashMap<String, u64> = load();
+    let gross: u64 = totals.values().sum();
+    ctx.step(format!("book-{gross}"), |_| async { Ok::<_, String>(()) })
+        .await?;
+});
