@@ -1114,7 +1114,17 @@ impl<'a> Linter<'a> {
                 _ => break,
             }
         }
-        self.type_of(cur).is_some_and(|t| names::is_hash_name(&t)) && !self.is_hash_value(cur)
+        let Some(t) = self.type_of(cur) else { return false };
+        // `type FixedMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;`: a fixed hasher too.
+        let fixed_alias = self
+            .file
+            .as_ref()
+            .and_then(|f| f.type_aliases.get(&t))
+            .is_some_and(|target| {
+                type_last_ident(target).is_some_and(|h| names::is_hash_name(&h))
+                    && type_idents(target).iter().any(|i| rules::is_fixed_hasher(i))
+            });
+        fixed_alias || (names::is_hash_name(&t) && !self.is_hash_value(cur))
     }
 
     /// Removes escape-hatch attributes; returns whether one was present.

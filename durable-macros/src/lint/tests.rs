@@ -910,3 +910,34 @@ accepts!(integer_sum_in_hash_order, {
     ctx.step(format!("book-{gross}"), |_| async { Ok::<_, String>(()) })
         .await?;
 });
+
+#[test]
+fn loops_over_a_fixed_hasher_alias_get_the_clippy_allow() {
+    let text = r#"
+        use std::collections::HashMap;
+        type FixedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+        async fn wf(ctx: DurableContext, n: u32) -> Result<(), DurableError> {
+            let totals: FixedMap<String, u32> = FixedMap::default();
+            for (k, v) in &totals {
+                ctx.step(format!("p-{k}"), |_| async { Ok::<_, String>(()) }).await?;
+            }
+            Ok(())
+        }
+    "#;
+    let file: syn::File = syn::parse_str(text).unwrap();
+    let mut f = file
+        .items
+        .into_iter()
+        .find_map(|i| match i {
+            syn::Item::Fn(f) if f.sig.ident == "wf" => Some(f),
+            _ => None,
+        })
+        .unwrap();
+    let cx = Ctxt::default();
+    let context = super::FileContext::from_text(text, "wf").map(std::rc::Rc::new);
+    let sig = f.sig.clone();
+    super::lint_workflow(&cx, &sig, &mut f.block, context);
+    assert!(cx.finish().is_none());
+    let out = quote::quote!(#f).to_string();
+    assert!(out.contains("iter_over_hash_type"), "{out}");
+}
