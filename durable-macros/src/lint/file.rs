@@ -343,9 +343,15 @@ impl FileContext {
                             self.macros.insert(ident.to_string(), m.mac.tokens.clone());
                         }
                     } else if name == "thread_local" {
-                        // `static NAME: Type = ..;` declarations: all thread-local state.
-                        for name in thread_local_names(&m.mac.tokens) {
-                            self.statics.insert(name, true);
+                        // `static NAME: Type = ..;` declarations: per-thread state, unless the
+                        // type cannot change (`static LIMIT: u32 = const { 500 };` is a constant).
+                        for (name, ty, init) in thread_local_decls(&m.mac.tokens) {
+                            let constant = ty.as_ref().is_some_and(|t| !interior_mutable(t));
+                            self.statics.insert(name.clone(), !constant);
+                            // Its initializer runs once per thread: what it reads is linted.
+                            if let (true, Some(init)) = (constant, init) {
+                                self.static_inits.insert(name, init);
+                            }
                         }
                     } else if name == "lazy_static" {
                         for name in thread_local_names(&m.mac.tokens) {
@@ -536,6 +542,46 @@ pub(crate) fn interior_mutable(ty: &syn::Type) -> bool {
     let mut f = Finder(false);
     syn::visit::Visit::visit_type(&mut f, ty);
     f.0
+}
+
+/// `static NAME: Type = init;` declarations inside `thread_local!`: names, types, initializers.
+fn thread_local_decls(
+    tokens: &proc_macro2::TokenStream,
+) -> Vec<(String, Option<syn::Type>, Option<syn::Expr>)> {
+    use proc_macro2::{TokenStream, TokenTree};
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut decls = Vec::new();
+    for (i, tt) in tokens.iter().enumerate() {
+        let (TokenTree::Ident(id), Some(TokenTree::Ident(name))) = (tt, tokens.get(i + 1)) else {
+            continue;
+        };
+        if id != "static" {
+            continue;
+        }
+        // The type: after `:`, up to the `=` (generic arguments are not groups: `<` and `>`
+        // are punctuation, but a type never contains a bare `=`).
+        let is = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
+        let ty: TokenStream = tokens
+            .iter()
+            .skip(i + 3)
+            .take_while(|t| !is(t, '='))
+            .cloned()
+            .collect();
+        let init: TokenStream = tokens
+            .iter()
+            .skip(i + 3)
+            .skip_while(|t| !is(t, '='))
+            .skip(1)
+            .take_while(|t| !is(t, ';'))
+            .cloned()
+            .collect();
+        decls.push((
+            name.to_string(),
+            syn::parse2::<syn::Type>(ty).ok(),
+            syn::parse2::<syn::Expr>(init).ok(),
+        ));
+    }
+    decls
 }
 
 /// `static NAME: Type = ..;` names inside `thread_local!` / `lazy_static!`.

@@ -678,6 +678,76 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// `let t: Window = s.parse()?;`: the file's `impl FromStr for Window` runs.
+    fn check_parse_into(&self, init: &Expr, declared: &syn::Type) {
+        let mut cur = init;
+        loop {
+            match cur {
+                Expr::Try(t) => cur = &t.expr,
+                Expr::Paren(p) => cur = &p.expr,
+                Expr::MethodCall(m) if m.method == "parse" && m.turbofish.is_none() => {
+                    // `Result<T, _>`/`Option<T>` declared: `T`.
+                    let target = match type_last_ident(declared).as_deref() {
+                        Some("Result" | "Option") => type_args(declared).first().and_then(type_last_ident),
+                        other => other.map(str::to_owned),
+                    };
+                    if let Some(target) = target {
+                        self.check_from_str(&m.method, &target);
+                    }
+                    return;
+                }
+                Expr::MethodCall(m)
+                    if matches!(
+                        m.method.to_string().as_str(),
+                        "map_err"
+                            | "unwrap"
+                            | "expect"
+                            | "unwrap_or_default"
+                            | "unwrap_or"
+                            | "ok"
+                            | "context"
+                    ) =>
+                {
+                    cur = &m.receiver;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn check_from_str(&self, node: impl quote::ToTokens, ty: &str) {
+        if let Some(f) = self
+            .file
+            .as_ref()
+            .and_then(|file| file.methods.get(&(ty.to_owned(), "from_str".to_owned())))
+        {
+            let label = format!("{ty}::from_str()");
+            self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+        }
+    }
+
+    /// `let m: BTreeMap<Key, ..>`: every insertion and lookup compares keys with the file's
+    /// `impl Ord for Key` (also `BTreeSet`, `BinaryHeap`).
+    fn check_ordered_keys(&self, declared: &syn::Type) {
+        if !matches!(
+            type_last_ident(declared).as_deref(),
+            Some("BTreeMap" | "BTreeSet" | "BinaryHeap")
+        ) || !self.linting()
+        {
+            return;
+        }
+        let Some(file) = &self.file else { return };
+        let Some(key) = type_args(declared).first().and_then(type_last_ident) else {
+            return;
+        };
+        for method in ["cmp", "partial_cmp"] {
+            if let Some(f) = file.methods.get(&(key.clone(), method.to_owned())) {
+                let label = format!("{key}::{method}()");
+                self.check_helper(declared, &label, Some(&key), &f.sig.inputs, &f.block);
+            }
+        }
+    }
+
     /// Iterating a value of the file's type runs its `impl Iterator`'s `next()`:
     /// `for day in BusinessDays::new().take(3)`, `Ids::new().take(n).collect()`.
     fn check_iterator_impl(&self, node: impl quote::ToTokens, iterated: &Expr) {
@@ -748,7 +818,24 @@ impl<'a> Linter<'a> {
     /// the name is one the standard library uses too.
     fn check_helper_method(&self, call: &syn::ExprMethodCall, method: &str) {
         let Some(file) = &self.file else { return };
-        if self.is_ctx(&call.receiver) || DURABLE_METHODS.contains(&method) {
+        if self.is_ctx(&call.receiver) {
+            // An extension trait of the file on the context (`ctx.wait_for_business_hours()`).
+            if let Some(f) = file
+                .methods
+                .get(&("DurableContext".to_owned(), method.to_owned()))
+            {
+                let label = format!("DurableContext::{method}()");
+                self.check_helper(
+                    method_span(call),
+                    &label,
+                    Some("DurableContext"),
+                    &f.sig.inputs,
+                    &f.block,
+                );
+            }
+            return;
+        }
+        if DURABLE_METHODS.contains(&method) {
             return;
         }
         let known = self.type_of(&call.receiver);
@@ -1065,6 +1152,21 @@ impl<'a> Linter<'a> {
             [.., krate, f] if krate == "serde_json" => f.starts_with("to_"),
             _ => false,
         };
+        if keeps_order && segs.iter().any(|s| s == "serde_json") {
+            // A struct of the file with a hash-map field: serialized in that map's order.
+            if let Some((arg, field)) = call.args.first().and_then(|a| {
+                self.type_of(a)
+                    .and_then(|t| self.hash_field_of(&t))
+                    .map(|f| (a, f))
+            }) {
+                self.report(
+                    arg,
+                    &format!("{}({}) (field `{field}`)", segs.join("::"), quote::quote!(#arg)),
+                    Category::HashOrder,
+                );
+                return;
+            }
+        }
         if keeps_order {
             if let Some(arg) = call.args.first().filter(|a| self.is_hash_value(a)) {
                 self.report(
@@ -1074,6 +1176,33 @@ impl<'a> Linter<'a> {
                 );
             }
         }
+    }
+
+    /// A field of the file's struct `ty` (or of a struct among its fields) whose type is a hash
+    /// collection with the standard random order: its path, `facets` or `spec.facets`.
+    fn hash_field_of(&self, ty: &str) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let mut pending = vec![(ty.to_owned(), String::new())];
+        let mut seen = HashSet::new();
+        while let Some((owner, prefix)) = pending.pop() {
+            if !seen.insert(owner.clone()) || seen.len() > 16 {
+                continue;
+            }
+            let mut fields: Vec<_> = file.fields.iter().filter(|((o, _), _)| *o == owner).collect();
+            fields.sort_by(|a, b| a.0 .1.cmp(&b.0 .1));
+            for ((_, field), field_ty) in fields {
+                let path = if prefix.is_empty() {
+                    field.clone()
+                } else {
+                    format!("{prefix}.{field}")
+                };
+                if names::type_is_hash(field_ty) {
+                    return Some(path);
+                }
+                pending.extend(type_idents(field_ty).into_iter().map(|t| (t, path.clone())));
+            }
+        }
+        None
     }
 
     /// Judges an expression that may iterate a hash collection, once per chain.
@@ -1212,6 +1341,14 @@ impl<'a> Linter<'a> {
         self.check_method(call, &method, argc);
         self.check_helper_method(call, &method);
         self.check_wrapped_default(call, &method);
+        if method == "parse" && self.linting() {
+            if let Some(syn::GenericArgument::Type(ty)) = call.turbofish.as_ref().and_then(|t| t.args.first())
+            {
+                if let Some(ty) = type_last_ident(ty) {
+                    self.check_from_str(method_span(call), &ty);
+                }
+            }
+        }
         if ITERATOR_CONSUMERS.contains(&method.as_str()) && self.linting() {
             self.check_iterator_impl(method_span(call), &call.receiver);
         }
@@ -1383,7 +1520,15 @@ impl<'a> Linter<'a> {
                 if let Some(last) = p.path.segments.last() {
                     let name = last.ident.to_string();
                     let local_value = p.path.segments.len() == 1 && self.names.value(&name).is_some();
-                    if is_screaming(&name) && !local_value {
+                    // A `thread_local!` of a type that cannot change (`static LIMIT: u32 = 500`):
+                    // a constant (its initializer is linted where it is read).
+                    let constant = self
+                        .file
+                        .as_ref()
+                        .is_some_and(|f| f.statics.get(&name) == Some(&false));
+                    if constant {
+                        self.check_static_init(quote::quote!(#receiver . #last), &name);
+                    } else if is_screaming(&name) && !local_value {
                         self.report(
                             quote::quote!(#receiver . #last),
                             &format!("{name}.{method}()"),
@@ -1858,6 +2003,10 @@ impl VisitMut for Linter<'_> {
                 if let (Some(ty), true) = (ty.as_ref().and_then(type_last_ident), is_default_call(&init.expr))
                 {
                     self.check_default_of(&*init.expr, &ty);
+                }
+                if let Some(ty) = &ty {
+                    self.check_parse_into(&init.expr, ty);
+                    self.check_ordered_keys(ty);
                 }
                 self.visit_expr_mut(&mut init.expr);
                 if let Some((_, diverge)) = &mut init.diverge {

@@ -941,3 +941,62 @@ fn loops_over_a_fixed_hasher_alias_get_the_clippy_allow() {
     let out = quote::quote!(#f).to_string();
     assert!(out.contains("iter_over_hash_type"), "{out}");
 }
+
+#[test]
+fn from_str_ordered_keys_context_extensions_and_serialized_structs_are_followed() {
+    let errs = file_errors(
+        r#"
+        use std::collections::{BTreeMap, HashMap};
+        struct Window(u64);
+        impl std::str::FromStr for Window {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> { Ok(Window(chrono::Local::now().timestamp() as u64)) }
+        }
+        struct Ring(u64);
+        impl Ord for Ring { fn cmp(&self, o: &Self) -> std::cmp::Ordering { fastrand::u8(..).cmp(&0) } }
+        trait Hours { fn until_open(&self) -> u64; }
+        impl Hours for DurableContext { fn until_open(&self) -> u64 { std::time::SystemTime::now().elapsed().unwrap().as_secs() } }
+        #[derive(serde::Serialize)]
+        struct Spec { name: String, facets: HashMap<String, u32> }
+        async fn wf(ctx: DurableContext, spec: Spec) -> Result<(), DurableError> {
+            let w: Window = "tonight".parse().map_err(|e: String| DurableError::failure("Bad", e))?;
+            let v = "9".parse::<Window>();
+            let shards: BTreeMap<Ring, u32> = BTreeMap::new();
+            let wait = ctx.until_open();
+            let key = serde_json::to_string(&spec).unwrap();
+            Ok(())
+        }
+        "#,
+    );
+    let count = |needle: &str| errs.iter().filter(|e| e.contains(needle)).count();
+    assert_eq!(count("Window::from_str()"), 2, "{errs:#?}");
+    for needle in ["Ring::cmp()", "DurableContext::until_open()", "(field `facets`)"] {
+        assert!(count(needle) > 0, "{needle}: {errs:#?}");
+    }
+}
+
+#[test]
+fn constant_thread_locals_are_not_state_but_their_initializers_are_linted() {
+    let errs = file_errors(
+        r#"
+        thread_local! {
+            static LIMIT: u32 = const { 500 };
+            static STARTED: u64 = std::process::id() as u64;
+            static SEEN: std::cell::RefCell<Vec<u32>> = std::cell::RefCell::new(Vec::new());
+        }
+        async fn wf(ctx: DurableContext, n: u32) -> Result<(), DurableError> {
+            let limit = LIMIT.with(|l| *l);
+            let started = STARTED.with(|s| *s);
+            let seen = SEEN.with(|s| s.borrow().len());
+            Ok(())
+        }
+        "#,
+    );
+    assert!(!errs.iter().any(|e| e.contains("LIMIT")), "{errs:#?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("STARTED") && e.contains("process::id")),
+        "{errs:#?}"
+    );
+    assert!(errs.iter().any(|e| e.contains("SEEN.with()")), "{errs:#?}");
+}
