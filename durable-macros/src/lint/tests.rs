@@ -323,8 +323,9 @@ fn duplicate_names_in_one_context_are_still_rejected() {
     );
 }
 
-/// Lints the workflow `wf` of a whole file, with what the macro reads of the file.
-fn file_errors(text: &str) -> Vec<String> {
+/// Lints the workflow `wf` of a whole file, with what the macro reads of the file: the errors,
+/// and the workflow as the macro emits it.
+fn lint_file(text: &str) -> (Vec<String>, syn::ItemFn) {
     let file: syn::File = syn::parse_str(text).unwrap();
     let mut f = file
         .items
@@ -338,8 +339,14 @@ fn file_errors(text: &str) -> Vec<String> {
     let context = super::FileContext::from_text(text, "wf").map(std::rc::Rc::new);
     let sig = f.sig.clone();
     super::lint_workflow(&cx, &sig, &mut f.block, context);
-    cx.finish()
-        .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect())
+    let errors = cx
+        .finish()
+        .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect());
+    (errors, f)
+}
+
+fn file_errors(text: &str) -> Vec<String> {
+    lint_file(text).0
 }
 
 #[test]
@@ -924,20 +931,8 @@ fn loops_over_a_fixed_hasher_alias_get_the_clippy_allow() {
             Ok(())
         }
     "#;
-    let file: syn::File = syn::parse_str(text).unwrap();
-    let mut f = file
-        .items
-        .into_iter()
-        .find_map(|i| match i {
-            syn::Item::Fn(f) if f.sig.ident == "wf" => Some(f),
-            _ => None,
-        })
-        .unwrap();
-    let cx = Ctxt::default();
-    let context = super::FileContext::from_text(text, "wf").map(std::rc::Rc::new);
-    let sig = f.sig.clone();
-    super::lint_workflow(&cx, &sig, &mut f.block, context);
-    assert!(cx.finish().is_none());
+    let (errs, f) = lint_file(text);
+    assert!(errs.is_empty(), "{errs:#?}");
     let out = quote::quote!(#f).to_string();
     assert!(out.contains("iter_over_hash_type"), "{out}");
 }
