@@ -41,6 +41,9 @@ pub(crate) struct FileContext {
     /// `deserialize_with` and `with` hooks, by struct. The workflow input is deserialized on
     /// every invocation, so these run on every replay.
     pub(crate) serde_hooks: HashMap<String, Vec<SerdeHook>>,
+    /// Methods of trait impls with a type argument, by (that argument, method):
+    /// `impl PartialEq<Health> for Lease` → (`Health`, `eq`) → `Lease::eq`.
+    pub(crate) trait_arg_methods: HashMap<(String, String), Vec<ImplOf>>,
     /// Fns imported into the file's modules: the path used → the path imported.
     fn_aliases: HashMap<Vec<String>, Vec<String>>,
     /// Item macros expanded so far (a bound: a macro may invoke itself).
@@ -172,6 +175,9 @@ fn serde_hooks(attrs: &[syn::Attribute], ty: Option<String>) -> Vec<SerdeHook> {
     hooks
 }
 
+/// A method and the type whose impl declares it.
+pub(crate) type ImplOf = (String, Rc<syn::ImplItemFn>);
+
 /// A `const` of the file.
 pub(crate) struct FileConst {
     /// Its value when it is a string literal.
@@ -265,11 +271,29 @@ impl FileContext {
                             _ => None,
                         }
                     });
+                    // `impl PartialEq<Health> for Lease`, `impl Add<Duration> for FromNow`: the
+                    // trait's type argument, so `lease == Health::Expired` finds `Lease::eq`.
+                    let trait_arg =
+                        imp.trait_
+                            .as_ref()
+                            .and_then(|(_, path, _)| match &path.segments.last()?.arguments {
+                                syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                                    syn::GenericArgument::Type(t) => super::type_last_ident(t),
+                                    _ => None,
+                                },
+                                _ => None,
+                            });
                     for it in &imp.items {
                         if let syn::ImplItem::Fn(f) = it {
                             let f = Rc::new(f.clone());
                             if let Some(source) = &from_source {
                                 self.from_impls.entry(source.clone()).or_default().push(f.clone());
+                            }
+                            if let Some(arg) = trait_arg.as_ref().filter(|a| **a != ty) {
+                                self.trait_arg_methods
+                                    .entry((arg.clone(), f.sig.ident.to_string()))
+                                    .or_default()
+                                    .push((ty.clone(), f.clone()));
                             }
                             self.methods.insert((ty.clone(), f.sig.ident.to_string()), f);
                         }

@@ -23,6 +23,7 @@ const ITERATE: &[&str] = &[
     "intersection",
     "union",
     "symmetric_difference",
+    "retain",
 ];
 
 /// Methods that may come before iterating without changing the collection's order.
@@ -153,6 +154,11 @@ pub(crate) fn order_matters(it: &Iteration<'_>, consumer: &Consumer<'_>, sorted:
         return false;
     }
     match methods.first().map(String::as_str) {
+        // What stays is order-free; what the predicate does on the way (records evictions,
+        // sends them) happens in hash order.
+        Some("retain") if methods.len() == 1 => {
+            return it.calls[0].args.first().is_some_and(records_in_order);
+        }
         Some("collect") => {
             if let Some(target) = turbofish_type(it.calls[0]) {
                 return !ORDER_FREE_COLLECTIONS.contains(&target.as_str());
@@ -280,6 +286,26 @@ fn accumulates_only_expr(expr: &Expr) -> bool {
         Expr::Paren(p) => accumulates_only_expr(&p.expr),
         _ => false,
     }
+}
+
+/// Whether `expr` appends to something in the order it runs (`evicted.push(id)`,
+/// `tx.send(x)`).
+fn records_in_order(expr: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
+            if matches!(
+                m.method.to_string().as_str(),
+                "push" | "push_back" | "push_front" | "push_str" | "extend" | "append" | "send" | "try_send"
+            ) {
+                self.0 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut f = Finder(false);
+    f.visit_expr(expr);
+    f.0
 }
 
 fn is_compound_assign(op: &BinOp) -> bool {

@@ -120,6 +120,16 @@ pub(crate) fn type_last_ident(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// `**l`, `&x`: the value underneath (for the type an operator works on).
+fn strip_derefs(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => strip_derefs(&u.expr),
+        Expr::Reference(r) => strip_derefs(&r.expr),
+        Expr::Paren(p) => strip_derefs(&p.expr),
+        other => other,
+    }
+}
+
 /// The generic type arguments of a type's last segment (`[K, V]` for `HashMap<K, V>`).
 fn type_args(ty: &syn::Type) -> Vec<syn::Type> {
     match ty {
@@ -748,6 +758,33 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// Operators on the file's types run their trait impls: `a + b` (`Add`), `a == b`
+    /// (`PartialEq`), `a < b` (`PartialOrd`), `pool[i]` (`Index`), `*x` and `&x` (`Deref`).
+    fn check_operator(&self, node: impl quote::ToTokens, operands: &[&Expr], methods: &[&str]) {
+        let Some(file) = &self.file else { return };
+        if !self.linting() {
+            return;
+        }
+        let node = node.to_token_stream();
+        for ty in operands.iter().filter_map(|e| self.type_of(e)) {
+            for method in methods {
+                if let Some(f) = file.methods.get(&(ty.clone(), (*method).to_owned())) {
+                    let label = format!("{ty}::{method}()");
+                    self.check_helper(node.clone(), &label, Some(&ty), &f.sig.inputs, &f.block);
+                }
+                for (owner, f) in file
+                    .trait_arg_methods
+                    .get(&(ty.clone(), (*method).to_owned()))
+                    .into_iter()
+                    .flatten()
+                {
+                    let label = format!("{owner}::{method}()");
+                    self.check_helper(node.clone(), &label, Some(owner), &f.sig.inputs, &f.block);
+                }
+            }
+        }
+    }
+
     /// Iterating a value of the file's type runs its `impl Iterator`'s `next()`:
     /// `for day in BusinessDays::new().take(3)`, `Ids::new().take(n).collect()`.
     fn check_iterator_impl(&self, node: impl quote::ToTokens, iterated: &Expr) {
@@ -854,6 +891,15 @@ impl<'a> Linter<'a> {
                     .flatten()
                     .map(|f| (ty.to_owned(), f.clone())),
             ),
+            // `key.into()` on a value of a type not known here (an `impl Into<Key>`
+            // parameter): any of the file's `From` impls may be the one that runs.
+            ("into", None) => {
+                let mut all: Vec<_> = file.from_impls.iter().collect();
+                all.sort_by(|a, b| a.0.cmp(b.0));
+                for (source, fns) in all {
+                    candidates.extend(fns.iter().map(|f| (format!("From<{source}>"), f.clone())));
+                }
+            }
             _ => {}
         }
         if candidates.is_empty() {
@@ -886,6 +932,13 @@ impl<'a> Linter<'a> {
     /// The type name of a local value, or of a field of one (from the file's structs).
     fn type_of(&self, expr: &Expr) -> Option<String> {
         match expr {
+            // `Health::Expired`: a variant (or associated const) of the file's enum or struct.
+            Expr::Path(p) if p.path.segments.len() == 2 => {
+                let ty = p.path.segments[0].ident.to_string();
+                let file = self.file.as_ref()?;
+                let known = file.items.contains(&ty) || file.methods.keys().any(|(owner, _)| *owner == ty);
+                known.then_some(ty)
+            }
             Expr::Path(p) => {
                 let name = p.path.get_ident()?.to_string();
                 match self.names.lookup(&name)? {
@@ -1069,7 +1122,11 @@ impl<'a> Linter<'a> {
                             text.split(|ch: char| !ch.is_alphanumeric() && ch != '_')
                                 .any(rules::is_fixed_hasher)
                         });
-                    (constructor && !fixed) || self.is_hash_value(init)
+                    // `mem::take(&mut self.sessions)`, `mem::replace(&mut m, ..)`: the map moved out.
+                    let moved = matches!(segs.last().map(String::as_str), Some("take" | "replace"))
+                        && segs.iter().any(|s| s == "mem")
+                        && c.args.first().is_some_and(|a| self.is_hash_value(strip_derefs(a)));
+                    (constructor && !fixed) || moved || self.is_hash_value(init)
                 }
                 _ => false,
             },
@@ -1930,6 +1987,37 @@ impl VisitMut for Linter<'_> {
                 if let Some(callee) = callee {
                     self.callees.remove(&callee);
                 }
+            }
+            Expr::Binary(b) => {
+                use syn::BinOp::*;
+                let methods: &[&str] = match b.op {
+                    Add(_) | AddAssign(_) => &["add", "add_assign"],
+                    Sub(_) | SubAssign(_) => &["sub", "sub_assign"],
+                    Mul(_) | MulAssign(_) => &["mul", "mul_assign"],
+                    Div(_) | DivAssign(_) => &["div", "div_assign"],
+                    Rem(_) | RemAssign(_) => &["rem", "rem_assign"],
+                    Eq(_) | Ne(_) => &["eq", "ne"],
+                    Lt(_) | Le(_) | Gt(_) | Ge(_) => &["partial_cmp", "cmp", "lt", "le", "gt", "ge"],
+                    _ => &[],
+                };
+                if !methods.is_empty() {
+                    let (left, right) = (strip_derefs(&b.left), strip_derefs(&b.right));
+                    self.check_operator(b.op, &[left, right], methods);
+                }
+                visit_mut::visit_expr_binary_mut(self, b);
+            }
+            Expr::Index(ix) => {
+                self.check_operator(&*ix.expr, &[&ix.expr], &["index", "index_mut"]);
+                visit_mut::visit_expr_index_mut(self, ix);
+            }
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.check_operator(&*u.expr, &[&u.expr], &["deref", "deref_mut"]);
+                visit_mut::visit_expr_unary_mut(self, u);
+            }
+            Expr::Reference(r) => {
+                // `&ProcessEpoch` where a `&SystemTime` is wanted: `Deref` runs.
+                self.check_operator(&*r.expr, &[&r.expr], &["deref"]);
+                visit_mut::visit_expr_reference_mut(self, r);
             }
             Expr::Async(a) => {
                 if self.linting() {

@@ -995,3 +995,69 @@ fn constant_thread_locals_are_not_state_but_their_initializers_are_linted() {
     );
     assert!(errs.iter().any(|e| e.contains("SEEN.with()")), "{errs:#?}");
 }
+
+#[test]
+fn operator_impls_into_and_retain_are_followed() {
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        use std::ops::{Add, Deref, Index};
+        use std::time::{Duration, SystemTime};
+        #[derive(Clone, Copy)]
+        struct FromNow;
+        impl Add<Duration> for FromNow { type Output = SystemTime; fn add(self, d: Duration) -> SystemTime { SystemTime::now() + d } }
+        struct Epoch;
+        impl Deref for Epoch { type Target = u64; fn deref(&self) -> &u64 { Box::leak(Box::new(fastrand::u64(..))) } }
+        enum Health { Live }
+        struct Lease { until: u64 }
+        impl PartialEq<Health> for Lease { fn eq(&self, _: &Health) -> bool { std::env::var("X").is_ok() } }
+        struct Pool { n: Vec<u32> }
+        struct Next;
+        static CURSOR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        impl Index<Next> for Pool { type Output = u32; fn index(&self, _: Next) -> &u32 { &self.n[CURSOR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)] } }
+        struct Key(String);
+        impl From<Option<String>> for Key { fn from(o: Option<String>) -> Self { Key(o.unwrap_or_else(|| uuid::Uuid::new_v4().to_string())) } }
+        fn name(k: impl Into<Key>) -> String { k.into().0 }
+        struct Table { sessions: HashMap<String, u32> }
+        async fn wf(ctx: DurableContext, t: Table, lease: Lease, pool: Pool) -> Result<(), DurableError> {
+            let due = FromNow + Duration::from_secs(5);
+            let e = *Epoch;
+            let stale = lease == Health::Live;
+            let w = pool[Next];
+            let n = name(None::<String>);
+            let mut t = t;
+            let mut sessions = std::mem::take(&mut t.sessions);
+            let mut evicted = Vec::new();
+            sessions.retain(|id, ttl| { if *ttl == 0 { evicted.push(id.clone()); false } else { true } });
+            Ok(())
+        }
+        "#,
+    );
+    for needle in [
+        "FromNow::add()",
+        "Epoch::deref()",
+        "Lease::eq()",
+        "Pool::index()",
+        "From<Option>::from()",
+        "sessions.retain()",
+    ] {
+        assert!(errs.iter().any(|e| e.contains(needle)), "{needle}: {errs:#?}");
+    }
+    // Pure operator impls, and a retain that only filters: fine.
+    let errs = file_errors(
+        r#"
+        use std::collections::HashMap;
+        use std::ops::Add;
+        #[derive(Clone, Copy)]
+        struct Cents(u64);
+        impl Add for Cents { type Output = Cents; fn add(self, o: Cents) -> Cents { Cents(self.0 + o.0) } }
+        async fn wf(ctx: DurableContext, n: u64) -> Result<(), DurableError> {
+            let total = Cents(n) + Cents(1);
+            let mut m: HashMap<String, u32> = HashMap::new();
+            m.retain(|_, v| *v > 0);
+            Ok(())
+        }
+        "#,
+    );
+    assert!(errs.is_empty(), "{errs:#?}");
+}
