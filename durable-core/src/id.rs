@@ -90,6 +90,11 @@ impl ChildIds {
         table
     }
 
+    /// The path of the context these are the operations of (`None` = root).
+    pub fn parent(&self) -> Option<&OperationPath> {
+        self.parent.as_ref()
+    }
+
     /// The path of this context's `n`-th operation (1-based).
     pub fn path(&self, n: u64) -> OperationPath {
         OperationPath::child(self.parent.as_ref(), n)

@@ -34,7 +34,7 @@ pub use wait_for_callback::WaitForCallback;
 pub use wait_for_condition::{PollingPolicy, WaitDecision, WaitForCondition, WaitStrategy};
 
 use crate::execution::{Execution, OpIdentity};
-use crate::id::{ChildIds, OperationPath};
+use crate::id::ChildIds;
 use crate::logger::Logger;
 use crate::wire::OperationType;
 use std::panic::Location;
@@ -103,9 +103,8 @@ pub(crate) enum ContextMode {
 
 pub(crate) struct ContextInner {
     pub exec: Arc<Execution>,
-    /// Path of the CONTEXT operation this context belongs to (`None` = root).
-    pub path: Option<OperationPath>,
-    /// The wire ids of the operations created here, by position (memoized).
+    /// The wire ids of the operations created here, by position (memoized); also the path of
+    /// the CONTEXT operation this context belongs to (`None` = root).
     pub ids: Arc<ChildIds>,
     /// Wire id of that CONTEXT operation: the `ParentId` of every operation created here.
     pub parent_id: Option<crate::wire::SharedStr>,
@@ -131,7 +130,7 @@ impl std::fmt::Debug for DurableContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DurableContext")
             .field("execution_arn", &self.inner.exec.arn)
-            .field("path", &self.inner.path)
+            .field("path", &self.inner.ids.parent())
             .finish()
     }
 }
@@ -173,7 +172,6 @@ impl DurableContext {
         DurableContext {
             inner: Arc::new(ContextInner {
                 exec,
-                path: None,
                 ids: ChildIds::of(None),
                 parent_id: None,
                 name: None,
@@ -191,7 +189,6 @@ impl DurableContext {
         DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
-                path: Some(op.path.clone()),
                 ids: ChildIds::of(Some(&op.path)),
                 parent_id: Some(op.id.clone()),
                 name: op.name.clone(),
@@ -210,7 +207,6 @@ impl DurableContext {
         DurableContext {
             inner: Arc::new(ContextInner {
                 exec: self.inner.exec.clone(),
-                path: Some(op.path.clone()),
                 ids: ChildIds::of(Some(&op.path)),
                 parent_id: self.inner.parent_id.clone(),
                 name: op.name.clone(),
@@ -264,7 +260,7 @@ impl DurableContext {
             location,
         };
         if let Some(t) = self.inner.exec.tracer() {
-            t.operation(&op, self.inner.path.as_ref());
+            t.operation(&op, self.inner.ids.parent());
         }
         op
     }

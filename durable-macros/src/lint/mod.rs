@@ -543,10 +543,8 @@ impl<'a> Linter<'a> {
                 .and_then(type_last_ident)
                 .filter(|target| !file.methods.contains_key(&(ty.clone(), method.clone())) && target != ty)
                 .unwrap_or_else(|| ty.clone());
-            if let Some(f) = file.methods.get(&(ty.clone(), method.clone())) {
-                let label = format!("{ty}::{method}()");
-                self.check_helper(call, &label, Some(ty), &f.sig.inputs, &f.block);
-            } else if method == "default" {
+            let call = call.to_token_stream();
+            if !self.check_impl_method(call.clone(), ty, method) && method == "default" {
                 self.check_default_of(call, ty);
             }
         }
@@ -573,13 +571,28 @@ impl<'a> Linter<'a> {
 
     /// `Type { .., ..Default::default() }` and `let t: Type = Default::default()`: the file's
     /// `impl Default for Type` runs.
+    /// Lints the file's method `ty::method` (an impl the body runs without naming it), if the
+    /// file has one; returns whether it has.
+    fn check_impl_method(&self, node: impl quote::ToTokens, ty: &str, method: &str) -> bool {
+        let Some(f) = self
+            .file
+            .as_ref()
+            .and_then(|file| file.methods.get(&(ty.to_owned(), method.to_owned())))
+        else {
+            return false;
+        };
+        let label = format!("{ty}::{method}()");
+        self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+        true
+    }
+
     fn check_default_of(&self, node: impl quote::ToTokens, ty: &str) {
         let node = node.to_token_stream();
         let Some(file) = &self.file else { return };
-        if let Some(f) = file.methods.get(&(ty.to_owned(), "default".to_owned())) {
-            let label = format!("{ty}::default()");
-            self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
-        } else if file.derives_default.contains(ty) && self.depth < 6 {
+        if !self.check_impl_method(node.clone(), ty, "default")
+            && file.derives_default.contains(ty)
+            && self.depth < 6
+        {
             // `#[derive(Default)]`: each field's `Default` runs (a field type of this file
             // may have a hand-written one).
             let mut fields: Vec<String> = file
@@ -599,15 +612,7 @@ impl<'a> Linter<'a> {
 
     /// A value of type `ty` formatted into text: the file's `impl Display for ty` runs.
     fn check_display(&self, node: impl quote::ToTokens, ty: &str) {
-        let Some(f) = self
-            .file
-            .as_ref()
-            .and_then(|file| file.methods.get(&(ty.to_owned(), "fmt".to_owned())))
-        else {
-            return;
-        };
-        let label = format!("{ty}::fmt()");
-        self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
+        self.check_impl_method(node, ty, "fmt");
     }
 
     /// The workflow input is deserialized on every invocation: the `#[serde(default ..)]`,
@@ -702,7 +707,7 @@ impl<'a> Linter<'a> {
                         other => other.map(str::to_owned),
                     };
                     if let Some(target) = target {
-                        self.check_from_str(&m.method, &target);
+                        self.check_impl_method(&m.method, &target, "from_str");
                     }
                     return;
                 }
@@ -725,17 +730,6 @@ impl<'a> Linter<'a> {
         }
     }
 
-    fn check_from_str(&self, node: impl quote::ToTokens, ty: &str) {
-        if let Some(f) = self
-            .file
-            .as_ref()
-            .and_then(|file| file.methods.get(&(ty.to_owned(), "from_str".to_owned())))
-        {
-            let label = format!("{ty}::from_str()");
-            self.check_helper(node, &label, Some(ty), &f.sig.inputs, &f.block);
-        }
-    }
-
     /// `let m: BTreeMap<Key, ..>`: every insertion and lookup compares keys with the file's
     /// `impl Ord for Key` (also `BTreeSet`, `BinaryHeap`).
     fn check_ordered_keys(&self, declared: &syn::Type) {
@@ -746,15 +740,11 @@ impl<'a> Linter<'a> {
         {
             return;
         }
-        let Some(file) = &self.file else { return };
         let Some(key) = type_args(declared).first().and_then(type_last_ident) else {
             return;
         };
         for method in ["cmp", "partial_cmp"] {
-            if let Some(f) = file.methods.get(&(key.clone(), method.to_owned())) {
-                let label = format!("{key}::{method}()");
-                self.check_helper(declared, &label, Some(&key), &f.sig.inputs, &f.block);
-            }
+            self.check_impl_method(declared, &key, method);
         }
     }
 
@@ -768,10 +758,7 @@ impl<'a> Linter<'a> {
         let node = node.to_token_stream();
         for ty in operands.iter().filter_map(|e| self.type_of(e)) {
             for method in methods {
-                if let Some(f) = file.methods.get(&(ty.clone(), (*method).to_owned())) {
-                    let label = format!("{ty}::{method}()");
-                    self.check_helper(node.clone(), &label, Some(&ty), &f.sig.inputs, &f.block);
-                }
+                self.check_impl_method(node.clone(), &ty, method);
                 for (owner, f) in file
                     .trait_arg_methods
                     .get(&(ty.clone(), (*method).to_owned()))
@@ -788,7 +775,6 @@ impl<'a> Linter<'a> {
     /// Iterating a value of the file's type runs its `impl Iterator`'s `next()`:
     /// `for day in BusinessDays::new().take(3)`, `Ids::new().take(n).collect()`.
     fn check_iterator_impl(&self, node: impl quote::ToTokens, iterated: &Expr) {
-        let Some(file) = &self.file else { return };
         let mut root = iterated;
         while let Expr::MethodCall(m) = root {
             if !ITERATOR_ADAPTORS.contains(&m.method.to_string().as_str()) {
@@ -796,10 +782,8 @@ impl<'a> Linter<'a> {
             }
             root = &m.receiver;
         }
-        let Some(ty) = self.type_of(root) else { return };
-        if let Some(f) = file.methods.get(&(ty.clone(), "next".to_owned())) {
-            let label = format!("{ty}::next()");
-            self.check_helper(node, &label, Some(&ty), &f.sig.inputs, &f.block);
+        if let Some(ty) = self.type_of(root) {
+            self.check_impl_method(node, &ty, "next");
         }
     }
 
@@ -1402,7 +1386,7 @@ impl<'a> Linter<'a> {
             if let Some(syn::GenericArgument::Type(ty)) = call.turbofish.as_ref().and_then(|t| t.args.first())
             {
                 if let Some(ty) = type_last_ident(ty) {
-                    self.check_from_str(method_span(call), &ty);
+                    self.check_impl_method(method_span(call), &ty, "from_str");
                 }
             }
         }
